@@ -1,0 +1,229 @@
+#include "feature_declaration.hpp"
+
+#include "camemu/config/embedded_config.hpp"
+
+#include <set>
+#include <stdexcept>
+
+namespace camemu::device {
+namespace {
+
+[[noreturn]] void fail(const std::string& feature, const std::string& field, const std::string& why) {
+  throw std::invalid_argument("features.json: feature '" + feature + "' field '" + field + "': " + why);
+}
+
+uint32_t parse_address(const std::string& feature, const nlohmann::json& value) {
+  if (!value.is_string()) fail(feature, "address", "must be a hex string");
+  try {
+    size_t used = 0;
+    const auto text = value.get<std::string>();
+    const unsigned long long parsed = std::stoull(text, &used, 16);
+    if (used != text.size() || parsed > 0xFFFFFFFFull) fail(feature, "address", "not a 32-bit hex number");
+    return static_cast<uint32_t>(parsed);
+  } catch (const std::logic_error&) {
+    fail(feature, "address", "not a hex number");
+  }
+}
+
+FeatureType parse_type(const std::string& feature, const std::string& text) {
+  static const std::map<std::string, FeatureType> types{
+      {"Integer", FeatureType::Integer}, {"Float", FeatureType::Float},     {"Enumeration", FeatureType::Enumeration},
+      {"Boolean", FeatureType::Boolean}, {"Command", FeatureType::Command}, {"String", FeatureType::String}};
+  auto it = types.find(text);
+  if (it == types.end()) fail(feature, "type", "unknown type '" + text + "'");
+  return it->second;
+}
+
+Access parse_access(const std::string& feature, const std::string& text) {
+  if (text == "RO") return Access::ReadOnly;
+  if (text == "RW") return Access::ReadWrite;
+  if (text == "WO") return Access::WriteOnly;
+  fail(feature, "access", "must be RO, RW or WO");
+}
+
+Representation parse_representation(const std::string& feature, const std::string& text) {
+  if (text == "Linear") return Representation::Linear;
+  if (text == "HexNumber") return Representation::HexNumber;
+  if (text == "IPV4Address") return Representation::IPV4Address;
+  if (text == "MACAddress") return Representation::MACAddress;
+  fail(feature, "representation", "unknown representation '" + text + "'");
+}
+
+FeatureDeclaration parse_feature(const nlohmann::json& item) {
+  FeatureDeclaration f;
+  if (!item.contains("name") || !item["name"].is_string()) throw std::invalid_argument("features.json: a feature has no 'name'");
+  f.name = item["name"].get<std::string>();
+  f.category = item.value("category", "");
+  if (f.category.empty()) fail(f.name, "category", "missing");
+  f.type = parse_type(f.name, item.value("type", ""));
+  f.access = parse_access(f.name, item.value("access", ""));
+  if (item.contains("address")) f.address = parse_address(f.name, item["address"]);
+  f.length = item.value("length", f.type == FeatureType::Float ? 8u : 4u);
+  if (item.contains("bits")) {
+    const auto& bits = item["bits"];
+    if (!bits.is_array() || bits.size() != 2) fail(f.name, "bits", "must be [lsb, msb]");
+    f.bits = BitField{bits[0].get<unsigned>(), bits[1].get<unsigned>()};
+    if (f.bits->lsb > f.bits->msb || f.bits->msb >= f.length * 8) fail(f.name, "bits", "outside the register");
+  }
+  const std::string limits = item.value("limits", "static");
+  if (limits != "static" && limits != "dynamic") fail(f.name, "limits", "must be static or dynamic");
+  f.dynamic_limits = limits == "dynamic";
+  if (item.contains("min")) f.min = item["min"].get<double>();
+  if (item.contains("max")) f.max = item["max"].get<double>();
+  if (item.contains("inc")) f.inc = item["inc"].get<double>();
+  if (item.contains("default")) f.default_value = item["default"];
+  if (item.contains("selected_defaults"))
+    for (const auto& [entry, value] : item["selected_defaults"].items()) f.selected_defaults[entry] = value;
+  if (item.contains("entries")) {
+    for (const auto& entry : item["entries"]) {
+      if (!entry.is_array() || entry.size() != 2) fail(f.name, "entries", "each entry must be [name, value]");
+      f.entries.push_back({entry[0].get<std::string>(), entry[1].get<int64_t>()});
+    }
+  }
+  f.selector = item.value("selector", "");
+  if (item.contains("converter")) {
+    const auto& c = item["converter"];
+    f.converter = Converter{c.value("of", ""), c.value("scale", 1.0)};
+    if (f.converter->of.empty()) fail(f.name, "converter.of", "missing");
+    if (!(f.converter->scale > 0)) fail(f.name, "converter.scale", "must be positive");
+  }
+  f.chunk = item.value("chunk", "");
+  f.unit = item.value("unit", "");
+  f.description = item.value("description", "");
+  if (f.description.empty()) fail(f.name, "description", "missing");
+  f.representation = parse_representation(f.name, item.value("representation", "Linear"));
+  f.is_volatile = item.value("volatile", false);
+  f.in_user_set = item.value("user_set", true) && f.access == Access::ReadWrite && f.type != FeatureType::Command &&
+                  !f.converter && f.chunk.empty();
+  f.locked_while_streaming = item.value("locked_while_streaming", false);
+  f.persist_on_device = item.value("persist", "") == "device";
+  f.execution_ms = item.value("execution_ms", 0u);
+
+  const bool has_storage = f.address.has_value();
+  if (!has_storage && !f.converter && f.chunk.empty()) fail(f.name, "address", "missing (only converters and chunk values have none)");
+  if (has_storage && (*f.address % 4) != 0) fail(f.name, "address", "not 4-byte aligned");
+  if (f.type == FeatureType::Enumeration && f.entries.empty()) fail(f.name, "entries", "an enumeration needs entries");
+  if (f.type == FeatureType::Integer && has_storage && (!f.min || !f.max)) fail(f.name, "min/max", "an integer needs both");
+  if (f.type == FeatureType::Float && has_storage && (!f.min || !f.max)) fail(f.name, "min/max", "a float needs both");
+  if (f.type == FeatureType::String && f.length % 4 != 0) fail(f.name, "length", "must be a multiple of 4");
+  if (f.type == FeatureType::Float && has_storage && f.length != 8) fail(f.name, "length", "floats are 8-byte doubles");
+  if (!f.default_value.is_null() && f.min && f.max && f.default_value.is_number()) {
+    const double d = f.default_value.get<double>();
+    if (d < *f.min || d > *f.max) fail(f.name, "default", "outside [min, max]");
+  }
+  if (f.type == FeatureType::Enumeration && f.default_value.is_string() && !f.entry_by_name(f.default_value.get<std::string>()))
+    fail(f.name, "default", "not one of the entries");
+  return f;
+}
+
+}  // namespace
+
+const EnumEntry* FeatureDeclaration::entry_by_name(const std::string& entry_name) const {
+  for (const auto& e : entries)
+    if (e.name == entry_name) return &e;
+  return nullptr;
+}
+
+const EnumEntry* FeatureDeclaration::entry_by_value(int64_t value) const {
+  for (const auto& e : entries)
+    if (e.value == value) return &e;
+  return nullptr;
+}
+
+FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
+  FeatureCatalog catalog;
+  if (!document.contains("features") || !document["features"].is_array())
+    throw std::invalid_argument("features.json: missing 'features' array");
+  for (const auto& item : document["features"]) {
+    auto feature = parse_feature(item);
+    if (catalog.index_.count(feature.name)) fail(feature.name, "name", "declared twice");
+    catalog.index_[feature.name] = catalog.features_.size();
+    catalog.features_.push_back(std::move(feature));
+  }
+  std::set<std::string> category_names;
+  for (const auto& item : document.value("categories", nlohmann::json::array())) {
+    CategoryDeclaration category{item.at("name").get<std::string>(), item.value("display", ""), {}};
+    category_names.insert(category.name);
+    catalog.categories_.push_back(std::move(category));
+  }
+  // Each register byte belongs to one feature, unless features share a
+  // register through disjoint bit fields.
+  std::map<uint32_t, std::pair<std::string, uint64_t>> register_owner;  // word address -> owner, used bits
+  for (const auto& f : catalog.features_) {
+    if (!category_names.count(f.category)) fail(f.name, "category", "unknown category '" + f.category + "'");
+    for (auto& c : catalog.categories_)
+      if (c.name == f.category) c.features.push_back(f.name);
+    if (!f.selector.empty()) {
+      const auto* selector = catalog.find(f.selector);
+      if (!selector || selector->type != FeatureType::Enumeration) fail(f.name, "selector", "not an enumeration feature");
+      for (const auto& [entry, value] : f.selected_defaults)
+        if (!selector->entry_by_name(entry)) fail(f.name, "selected_defaults", "'" + entry + "' is not an entry of " + f.selector);
+    }
+    if (f.converter) {
+      const auto* target = catalog.find(f.converter->of);
+      if (!target || !target->address) fail(f.name, "converter.of", "not a feature with a register");
+    }
+    if (!f.address) continue;
+    const uint32_t words = (f.length + 3) / 4;
+    for (uint32_t w = 0; w < words; ++w) {
+      const uint32_t word = *f.address + 4 * w;
+      const uint64_t used = f.bits && words == 1 ? f.bits->mask() : ~0ull;
+      auto [it, inserted] = register_owner.try_emplace(word, f.name, used);
+      if (!inserted) {
+        if (it->second.second & used) fail(f.name, "address", "overlaps feature '" + it->second.first + "'");
+        it->second.second |= used;
+      }
+    }
+    if (f.has_limit_registers()) {
+      const uint32_t first = *f.address + f.length, last = f.type == FeatureType::Float ? f.max_register() + 8 : f.inc_register() + 4;
+      for (uint32_t word = first; word < last; word += 4) {
+        auto [it, inserted] = register_owner.try_emplace(word, f.name + " limits", ~0ull);
+        if (!inserted) fail(f.name, "address", "limit registers overlap feature '" + it->second.first + "'");
+      }
+    }
+  }
+  return catalog;
+}
+
+FeatureCatalog FeatureCatalog::embedded() { return from_json(camemu::config::json("features.json")); }
+
+const FeatureDeclaration* FeatureCatalog::find(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &features_[it->second];
+}
+
+const FeatureDeclaration& FeatureCatalog::at(const std::string& name) const {
+  const auto* f = find(name);
+  if (!f) throw std::out_of_range("no feature named '" + name + "'");
+  return *f;
+}
+
+std::vector<const FeatureDeclaration*> FeatureCatalog::selected_by(const std::string& selector) const {
+  std::vector<const FeatureDeclaration*> selected;
+  for (const auto& f : features_)
+    if (f.selector == selector) selected.push_back(&f);
+  return selected;
+}
+
+const char* to_string(FeatureType type) {
+  switch (type) {
+    case FeatureType::Integer: return "Integer";
+    case FeatureType::Float: return "Float";
+    case FeatureType::Enumeration: return "Enumeration";
+    case FeatureType::Boolean: return "Boolean";
+    case FeatureType::Command: return "Command";
+    case FeatureType::String: return "String";
+  }
+  return "?";
+}
+
+const char* to_string(Access access) {
+  switch (access) {
+    case Access::ReadOnly: return "RO";
+    case Access::ReadWrite: return "RW";
+    case Access::WriteOnly: return "WO";
+  }
+  return "?";
+}
+
+}  // namespace camemu::device

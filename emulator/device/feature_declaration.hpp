@@ -1,0 +1,106 @@
+#pragma once
+// The declaration of every camera feature, loaded from config/features.json.
+// It is the single source the register map, the GenICam XML, the range checks,
+// user sets and the feature docs are produced from.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace camemu::device {
+
+enum class FeatureType { Integer, Float, Enumeration, Boolean, Command, String };
+enum class Access { ReadOnly, ReadWrite, WriteOnly };
+enum class Representation { Linear, HexNumber, IPV4Address, MACAddress };
+
+struct EnumEntry {
+  std::string name;
+  int64_t value = 0;
+};
+
+// A bit field inside a 32-bit big-endian bootstrap register, LSB-0 numbering.
+struct BitField {
+  unsigned lsb = 0;
+  unsigned msb = 31;
+  uint64_t mask() const { return ((msb - lsb + 1) >= 64 ? ~0ull : ((1ull << (msb - lsb + 1)) - 1)) << lsb; }
+};
+
+struct Converter {
+  std::string of;     // feature that holds the value
+  double scale = 1;   // this = of * scale
+};
+
+struct FeatureDeclaration {
+  std::string name;
+  std::string category;
+  FeatureType type = FeatureType::Integer;
+  Access access = Access::ReadWrite;
+  std::optional<uint32_t> address;   // value register; absent for converters and chunk values
+  uint32_t length = 4;               // bytes of the value register
+  std::optional<BitField> bits;      // set when the feature is a field of a shared register
+  bool dynamic_limits = false;       // device computes min/max/inc at run time
+  std::optional<double> min, max, inc;
+  nlohmann::json default_value;      // number, bool, string (enum entry name) or null
+  std::map<std::string, nlohmann::json> selected_defaults;  // selector entry -> default
+  std::vector<EnumEntry> entries;
+  std::string selector;              // feature selecting which copy is addressed
+  std::optional<Converter> converter;
+  std::string chunk;                 // chunk name for chunk-data value features
+  std::string unit;
+  std::string description;
+  Representation representation = Representation::Linear;
+  bool is_volatile = false;
+  bool in_user_set = true;
+  bool locked_while_streaming = false;
+  bool persist_on_device = false;
+  uint32_t execution_ms = 0;         // how long the camera takes to execute (slow commands)
+
+  bool readable() const { return access != Access::WriteOnly; }
+  bool writable() const { return access != Access::ReadOnly; }
+  bool in_bootstrap() const { return address && *address < 0x10000; }
+  // Registers holding min/max/inc for features whose limits live on the device.
+  bool has_limit_registers() const {
+    return address && !in_bootstrap() && !bits && (type == FeatureType::Integer || type == FeatureType::Float);
+  }
+  uint32_t min_register() const { return *address + (type == FeatureType::Float ? 8 : 4); }
+  uint32_t max_register() const { return *address + (type == FeatureType::Float ? 16 : 8); }
+  uint32_t inc_register() const { return *address + 12; }
+  const EnumEntry* entry_by_name(const std::string& entry_name) const;
+  const EnumEntry* entry_by_value(int64_t value) const;
+};
+
+struct CategoryDeclaration {
+  std::string name;
+  std::string display;
+  std::vector<std::string> features;  // in declaration order
+};
+
+class FeatureCatalog {
+ public:
+  // Parses and checks the declaration (unique names, known selectors and
+  // converters, aligned and non-overlapping registers, defaults inside their
+  // ranges). Throws std::invalid_argument naming the feature and field.
+  static FeatureCatalog from_json(const nlohmann::json& document);
+  static FeatureCatalog embedded();  // config/features.json
+
+  const std::vector<FeatureDeclaration>& features() const { return features_; }
+  const std::vector<CategoryDeclaration>& categories() const { return categories_; }
+  const FeatureDeclaration* find(const std::string& name) const;
+  const FeatureDeclaration& at(const std::string& name) const;  // throws std::out_of_range
+  // Features a selector selects, in declaration order.
+  std::vector<const FeatureDeclaration*> selected_by(const std::string& selector) const;
+
+ private:
+  std::vector<FeatureDeclaration> features_;
+  std::vector<CategoryDeclaration> categories_;
+  std::map<std::string, size_t> index_;
+};
+
+const char* to_string(FeatureType type);
+const char* to_string(Access access);
+
+}  // namespace camemu::device

@@ -1,0 +1,108 @@
+#include "device/user_sets.hpp"
+
+#include "device/bootstrap_layout.hpp"
+
+
+namespace camemu::device {
+namespace bs = bootstrap;
+using gvcp::Status;
+
+namespace {
+constexpr const char* kDeviceFile = "device";
+constexpr const char* kUserSetsFile = "user_sets";
+constexpr uint32_t kPersistedWords[] = {bs::kCurrentIpConfig, bs::kPersistentIp, bs::kPersistentSubnet, bs::kPersistentGateway};
+}  // namespace
+
+UserSets::UserSets(CameraDevice& device, persistence::StateStore& store) : device_(device), store_(store) {
+  attach_behaviours();
+}
+
+void UserSets::attach_behaviours() {
+  device_.attach("UserSetSave", {.validate = [this](const FeatureValue&) {
+                                   return device_.get_enum("UserSetSelector") == "Default" ? Status::WriteProtect : Status::Success;
+                                 },
+                                 // The flash write time is the GVCP server's (execution_ms).
+                                 .changed = [this](const FeatureValue&) {
+                                   save(device_.get_enum("UserSetSelector"));
+                                 }});
+  device_.attach("UserSetLoad", {.validate = [this](const FeatureValue&) {
+                                   return device_.streaming() ? Status::AccessDenied : Status::Success;
+                                 },
+                                 .changed = [this](const FeatureValue&) {
+                                   load(device_.get_enum("UserSetSelector"));
+                                 }});
+  device_.attach("UserSetDefaultSelector", {.changed = [this](const FeatureValue&) { save_device_settings(); }});
+  device_.on_bootstrap_changed([this](uint32_t word) {
+    if (restoring_) return;
+    const bool user_name = word >= bs::kUserDefinedName && word < bs::kUserDefinedName + 16;
+    bool persisted = user_name;
+    for (uint32_t w : kPersistedWords) persisted = persisted || w == word;
+    if (persisted) save_device_settings();
+  });
+}
+
+nlohmann::json UserSets::device_settings() {
+  return {{"DeviceUserID", device_.get_string("DeviceUserID")},
+          {"UserSetDefaultSelector", device_.get_enum("UserSetDefaultSelector")},
+          {"CurrentIPConfiguration", device_.bootstrap_word(bs::kCurrentIpConfig)},
+          {"PersistentIPAddress", device_.bootstrap_word(bs::kPersistentIp)},
+          {"PersistentSubnetMask", device_.bootstrap_word(bs::kPersistentSubnet)},
+          {"PersistentDefaultGateway", device_.bootstrap_word(bs::kPersistentGateway)}};
+}
+
+void UserSets::save_device_settings() { store_.save(kDeviceFile, device_settings()); }
+
+Status UserSets::save(const std::string& set_name) {
+  sets_[set_name] = device_.snapshot_user_set();
+  store_.save(kUserSetsFile, sets_);
+  return Status::Success;
+}
+
+Status UserSets::load(const std::string& set_name) {
+  if (set_name == "Default" || !sets_.contains(set_name)) {
+    // A user set never saved holds the factory settings.
+    device_.reset_features_to_defaults();
+    return Status::Success;
+  }
+  device_.reset_features_to_defaults();
+  device_.restore_user_set(sets_[set_name]);
+  return Status::Success;
+}
+
+std::vector<std::string> UserSets::restore_at_start() {
+  std::vector<std::string> problems;
+  restoring_ = true;
+  std::string problem;
+  if (auto sets = store_.load(kUserSetsFile, &problem); sets && sets->is_object()) sets_ = *sets;
+  if (!problem.empty()) problems.push_back(problem);
+  problem.clear();
+  auto settings = store_.load(kDeviceFile, &problem);
+  if (!problem.empty()) problems.push_back(problem);
+  if (settings && settings->is_object()) {
+    try {
+      if (settings->contains("DeviceUserID"))
+        device_.set_bootstrap_string(bs::kUserDefinedName, 16, settings->at("DeviceUserID").get<std::string>());
+      if (settings->contains("UserSetDefaultSelector"))
+        if (device_.set("UserSetDefaultSelector", value_from_json(device_.catalog().at("UserSetDefaultSelector"),
+                                                                  settings->at("UserSetDefaultSelector"))) != Status::Success)
+          problems.push_back("device settings: UserSetDefaultSelector rejected");
+      const std::pair<const char*, uint32_t> words[] = {{"CurrentIPConfiguration", bs::kCurrentIpConfig},
+                                                        {"PersistentIPAddress", bs::kPersistentIp},
+                                                        {"PersistentSubnetMask", bs::kPersistentSubnet},
+                                                        {"PersistentDefaultGateway", bs::kPersistentGateway}};
+      for (const auto& [key, word] : words)
+        if (settings->contains(key)) device_.set_bootstrap_word(word, settings->at(key).get<uint32_t>());
+    } catch (const std::exception& e) {
+      problems.push_back(std::string("device settings ignored: ") + e.what());
+    }
+  }
+  const std::string startup = device_.get_enum("UserSetDefaultSelector");
+  if (startup != "Default" && sets_.contains(startup)) {
+    device_.reset_features_to_defaults();
+    for (const auto& name : device_.restore_user_set(sets_[startup])) problems.push_back("user set " + startup + ": " + name + " rejected");
+  }
+  restoring_ = false;
+  return problems;
+}
+
+}  // namespace camemu::device

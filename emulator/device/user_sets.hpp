@@ -1,0 +1,36 @@
+#pragma once
+// User sets (UserSetSelector/Load/Save/DefaultSelector) and the settings a
+// camera keeps in its own flash (DeviceUserID, persistent IP configuration,
+// the startup user set), stored through the state store.
+#include "device/camera_device.hpp"
+#include "persistence/state_store.hpp"
+
+#include <string>
+#include <vector>
+
+namespace camemu::device {
+
+class UserSets {
+ public:
+  UserSets(CameraDevice& device, persistence::StateStore& store);
+
+  // Loads the device settings and applies the startup user set. Returns the
+  // problems found (corrupt files, rejected values); never throws for them.
+  std::vector<std::string> restore_at_start();
+
+  // Settings the camera keeps across restarts, as stored.
+  nlohmann::json device_settings();
+
+ private:
+  void attach_behaviours();
+  void save_device_settings();
+  gvcp::Status load(const std::string& set_name);
+  gvcp::Status save(const std::string& set_name);
+
+  CameraDevice& device_;
+  persistence::StateStore& store_;
+  nlohmann::json sets_ = nlohmann::json::object();
+  bool restoring_ = false;
+};
+
+}  // namespace camemu::device

@@ -1,0 +1,53 @@
+#pragma once
+// One emulated acA4096-11gm: composes the register device, persistence, the
+// GenICam description, the GVCP server and the bench control API (and, as
+// they are wired in, acquisition, streaming, the sensor, scene and I/O models).
+#include "control_api/control_api.hpp"
+#include "device/camera_device.hpp"
+#include "device/user_sets.hpp"
+#include "persistence/state_store.hpp"
+#include "server/emulator_options.hpp"
+#include "server/gvcp_server.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace camemu::server {
+
+class CameraEmulator {
+ public:
+  // Builds the camera; throws std::invalid_argument (bad option or config)
+  // or std::runtime_error (state dir, sockets) with a one-line message.
+  explicit CameraEmulator(EmulatorOptions options);
+  ~CameraEmulator();
+
+  void start();
+  void stop();
+
+  device::CameraDevice& device() { return *device_; }
+  const std::vector<std::string>& startup_problems() const { return startup_problems_; }
+  int control_port() const { return api_.port(); }
+  uint16_t gvcp_port() const { return gvcp_->port(); }
+  nlohmann::json status();
+
+ private:
+  void build_device();
+  void install_genicam();
+  void register_routes();
+
+  EmulatorOptions options_;
+  std::unique_ptr<persistence::StateStore> state_;
+  std::unique_ptr<device::CameraDevice> device_;
+  std::unique_ptr<device::UserSets> user_sets_;
+  std::unique_ptr<GvcpServer> gvcp_;
+  control_api::ControlApi api_;
+  std::vector<std::string> startup_problems_;
+  std::string xml_;
+};
+
+// Identity of the camera with the given serial from camera.json's "identity":
+// MAC = Basler OUI + the serial's low 24 bits.
+device::DeviceIdentity make_identity(const nlohmann::json& camera_config, const std::string& serial, uint32_t ip);
+
+}  // namespace camemu::server

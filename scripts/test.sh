@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test suite with ctest (the README's test command).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+cd build && ctest --output-on-failure --timeout 600 -j"$(nproc)"
