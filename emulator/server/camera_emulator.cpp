@@ -1,6 +1,9 @@
 #include "server/camera_emulator.hpp"
 
 #include "camemu/config/embedded_config.hpp"
+#include "camemu/stream/chunk_layout.hpp"
+#include "camemu/stream/fault_injector.hpp"
+#include "device/bootstrap_layout.hpp"
 #include "device/image_format_rules.hpp"
 #include "genicam/first_url.hpp"
 #include "genicam/genicam_xml.hpp"
@@ -41,26 +44,144 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
   const auto address = asio::ip::make_address_v4(options_.interface_address, ec);
   if (ec) throw std::invalid_argument("--interface: not an IPv4 address: '" + options_.interface_address + "'");
   state_ = std::make_unique<persistence::StateStore>(options_.state_dir);
+  clock_ = std::make_unique<emulator::CameraClock>(options_.time_scale);
   build_device();
   install_genicam();
-  gvcp_ = std::make_unique<GvcpServer>(*device_, address, options_.gvcp_port, GvcpServerHooks{});
+  build_acquisition();
+  GvcpServerHooks hooks;
+  hooks.packet_resend = [this](const gvcp::ResendRequest& r, const device::Peer&) {
+    streamer_->resend(stream::ResendRequest{r.stream_channel, r.block_id, r.first_packet_id, r.last_packet_id, r.extended_ids});
+  };
+  hooks.control_lost = [this] { engine_->abort_acquisition(); };
+  hooks.action = [this](const gvcp::ActionRequest&) {
+    engine_->signal(acquisition::TriggerInput::Action1, true, clock_->now_ns());
+  };
+  gvcp_ = std::make_unique<GvcpServer>(*device_, address, options_.gvcp_port, std::move(hooks));
   register_routes();
+  register_stream_routes();
+  io_->register_routes(api_);
 }
 
-CameraEmulator::~CameraEmulator() { stop(); }
+CameraEmulator::~CameraEmulator() {
+  stop();
+  io_.reset();      // its thread signals the engine
+  engine_.reset();  // before the streamer and image source it uses
+  streamer_.reset();
+}
+
+void CameraEmulator::build_acquisition() {
+  namespace bs = device::bootstrap;
+  stream_clock_ = std::make_unique<stream::ClockAdapter<emulator::CameraClock>>(*clock_);
+  stream::StreamerOptions stream_options;
+  stream_options.interface_address = asio::ip::make_address_v4(options_.interface_address);
+  if (!options_.faults.is_null()) {
+    stream_options.faults = stream::parse_fault_settings(options_.faults);
+    faults_ = options_.faults;
+  }
+  streamer_ = std::make_unique<stream::GvspStreamer>(*stream_clock_, stream_options);
+  const nlohmann::json scene = options_.scene.is_null() ? options_.config.at("scene") : options_.scene;
+  images_ = std::make_unique<acquisition::SensorImageSource>(options_.config.at("sensor"), scene, options_.seed,
+                                                             static_cast<uint32_t>(std::stoul(options_.serial)));
+  io_ = std::make_unique<acquisition::IoBinding>(*device_, *clock_, *state_, options_.config.at("io"));
+  for (const auto& problem : io_->startup_problems()) startup_problems_.push_back(problem);
+  acquisition::EngineHooks hooks;
+  using acquisition::CameraSignal;
+  hooks.exposure_active = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::ExposureActive, on, t); };
+  hooks.frame_trigger_wait = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::FrameTriggerWait, on, t); };
+  hooks.acquisition_trigger_wait = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::AcquisitionTriggerWait, on, t); };
+  hooks.line_status_all = [this](int64_t t) { return io_->line_status_all(t); };
+  hooks.event = [this](uint16_t id, uint64_t block_id, uint64_t ticks) {
+    if (gvcp_) gvcp_->send_event(id, static_cast<uint16_t>(block_id), ticks);
+  };
+  engine_ = std::make_unique<acquisition::AcquisitionEngine>(*device_, *clock_, *images_, *streamer_, options_.config.at("camera"),
+                                                             std::move(hooks));
+  engine_->attach_features();
+  io_->attach_features();
+  io_->connect(*engine_, acquisition::PowerHooks{
+                             .lost = [this] { power_lost(); },
+                             .restored = [this] { power_restored(); }});
+  // With streaming in place the camera can serve resend requests and events.
+  device_->set_bootstrap_word(bs::kGvcpCapability, device_->bootstrap_word(bs::kGvcpCapability) | bs::kCapPacketResend |
+                                                       bs::kCapEvent | bs::kCapAction);
+}
+
+// Below 10.8 V (or damaged) the camera is off: it answers nothing and streams nothing.
+void CameraEmulator::power_lost() {
+  if (gvcp_) gvcp_->set_powered(false);
+  engine_->abort_acquisition();
+  images_->set_powered(false, clock_->now_ns());
+}
+
+// Power is back: the camera boots with its startup user set and no controller.
+void CameraEmulator::power_restored() {
+  namespace bs = device::bootstrap;
+  device_->control_channel().release();
+  device_->set_bootstrap_word(bs::kStreamChannelPort, 0);
+  streamer_->clear_destination();
+  for (const auto& problem : user_sets_->restore_at_start()) startup_problems_.push_back(problem);
+  images_->set_powered(true, clock_->now_ns());
+  if (gvcp_) gvcp_->set_powered(true);
+}
+
+void CameraEmulator::register_stream_routes() {
+  using control_api::ApiError;
+  using control_api::Request;
+  api_.get("/api/v1/scene", [this](const Request&) { return images_->scene(); });
+  api_.put("/api/v1/scene", [this](const Request& request) {
+    if (!request.body.is_object()) throw ApiError(400, "body: expected a JSON object with the scene spec");
+    images_->set_scene(request.body);
+    return images_->scene();
+  });
+  api_.get("/api/v1/scene/parts", [this](const Request&) {
+    nlohmann::json parts = nlohmann::json::array();
+    const double t = clock_->now_ns() * 1e-9;
+    for (const auto& p : images_->part_positions(t))
+      parts.push_back({{"index", p.index}, {"x_mm", p.x_mm}, {"y_mm", p.y_mm}, {"column", p.column}, {"row", p.row}, {"visible", p.visible}});
+    return nlohmann::json{{"camera_time_s", t}, {"parts", parts}};
+  });
+  api_.get("/api/v1/faults", [this](const Request&) { return faults_; });
+  api_.put("/api/v1/faults", [this](const Request& request) {
+    if (!request.body.is_object()) throw ApiError(400, "body: expected a JSON object");
+    const auto settings = stream::parse_fault_settings(request.body);  // throws naming the field
+    streamer_->set_fault_settings(settings);
+    faults_ = request.body;
+    return faults_;
+  });
+  api_.get("/api/v1/stream", [this](const Request&) {
+    const auto s = streamer_->statistics();
+    const auto e = engine_->statistics();
+    return nlohmann::json{{"frames_submitted", s.frames_submitted}, {"frames_sent", s.frames_sent},
+                          {"frames_dropped_buffer_full", s.frames_dropped_buffer_full},
+                          {"frames_dropped_injected", s.frames_dropped_injected}, {"packets_sent", s.packets_sent},
+                          {"packets_dropped_injected", s.packets_dropped_injected}, {"packets_resent", s.packets_resent},
+                          {"resend_requests", s.resend_requests}, {"unavailable_answers", s.unavailable_answers},
+                          {"test_packets", s.test_packets}, {"frames_exposed", e.frames_exposed},
+                          {"frame_triggers", e.frame_triggers}, {"overtriggers", e.overtriggers},
+                          {"camera_time_s", clock_->now_ns() * 1e-9}};
+  });
+}
 
 void CameraEmulator::build_device() {
   const auto address = asio::ip::make_address_v4(options_.interface_address);
   auto identity = make_identity(options_.config.at("camera"), options_.serial, address.to_uint());
   device_ = std::make_unique<device::CameraDevice>(device::FeatureCatalog::embedded(), identity);
   device_->force("DeviceFirmwareVersion", identity.firmware_version);
-  device::attach_image_format_rules(*device_);
+  device::attach_image_format_rules(*device_, [this]() -> int64_t {
+    return 0;  // PayloadSize is computed by the acquisition engine, chunks included
+  });
   user_sets_ = std::make_unique<device::UserSets>(*device_, *state_);
   startup_problems_ = user_sets_->restore_at_start();
 }
 
 void CameraEmulator::install_genicam() {
   genicam::GenicamIdentity identity;
+  // The chunk registers in the XML come from the same catalog the streamer writes chunks with.
+  for (const auto& chunk : stream::chunk_catalog().entries) {
+    if (chunk.selector.empty() || chunk.feature.empty()) continue;
+    identity.chunks[chunk.selector] = genicam::ChunkLayout{chunk.chunk_id, 0, chunk.data_bytes,
+                                                           chunk.type == stream::ChunkValueType::floating_point,
+                                                           !chunk.little_endian};
+  }
   xml_ = genicam::generate_genicam_xml(device_->catalog(), identity);
   // Basler cameras serve their description zipped (gige.md section 7).
   auto zipped = genicam::make_zip(genicam::genicam_file_name(identity.version, false), xml_);
@@ -96,6 +217,8 @@ nlohmann::json CameraEmulator::status() {
           {"seed", options_.seed},
           {"controlled", primary.has_value()},
           {"acquiring", device_->streaming()},
+          {"powered", io_->powered()},
+          {"camera_time_s", clock_->now_ns() * 1e-9},
           {"gvcp", {{"commands", gvcp_->counters().commands.load()},
                     {"errors", gvcp_->counters().errors.load()},
                     {"discovery", gvcp_->counters().discovery.load()},

@@ -2,6 +2,11 @@
 // One emulated acA4096-11gm: composes the register device, persistence, the
 // GenICam description, the GVCP server and the bench control API (and, as
 // they are wired in, acquisition, streaming, the sensor, scene and I/O models).
+#include "acquisition/acquisition_engine.hpp"
+#include "acquisition/io_binding.hpp"
+#include "acquisition/sensor_image_source.hpp"
+#include "camemu/stream/gvsp_streamer.hpp"
+#include "clock/camera_clock.hpp"
 #include "control_api/control_api.hpp"
 #include "device/camera_device.hpp"
 #include "device/user_sets.hpp"
@@ -26,6 +31,8 @@ class CameraEmulator {
   void stop();
 
   device::CameraDevice& device() { return *device_; }
+  acquisition::AcquisitionEngine& engine() { return *engine_; }
+  emulator::CameraClock& clock() { return *clock_; }
   const std::vector<std::string>& startup_problems() const { return startup_problems_; }
   int control_port() const { return api_.port(); }
   uint16_t gvcp_port() const { return gvcp_->port(); }
@@ -35,12 +42,23 @@ class CameraEmulator {
   void build_device();
   void install_genicam();
   void register_routes();
+  void build_acquisition();
+  void register_stream_routes();
+  void power_lost();
+  void power_restored();
 
   EmulatorOptions options_;
   std::unique_ptr<persistence::StateStore> state_;
   std::unique_ptr<device::CameraDevice> device_;
   std::unique_ptr<device::UserSets> user_sets_;
+  std::unique_ptr<emulator::CameraClock> clock_;
+  std::unique_ptr<stream::ClockAdapter<emulator::CameraClock>> stream_clock_;
+  std::unique_ptr<stream::GvspStreamer> streamer_;
+  std::unique_ptr<acquisition::SensorImageSource> images_;
+  std::unique_ptr<acquisition::IoBinding> io_;
+  std::unique_ptr<acquisition::AcquisitionEngine> engine_;
   std::unique_ptr<GvcpServer> gvcp_;
+  nlohmann::json faults_ = nlohmann::json::object();
   control_api::ControlApi api_;
   std::vector<std::string> startup_problems_;
   std::string xml_;

@@ -1,0 +1,446 @@
+#include "acquisition/acquisition_engine.hpp"
+
+#include "device/bootstrap_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace camemu::acquisition {
+namespace bs = device::bootstrap;
+using gvcp::Status;
+
+namespace {
+
+constexpr size_t kMaxSensorPixels = 4112u * 2176u;
+// Largest payload: full sensor in Mono12 (2 bytes a pixel) plus every chunk.
+constexpr size_t kMaxPayloadBytes = kMaxSensorPixels * 2 + 4096;
+constexpr size_t kMaxRememberedEdges = 64;
+// A TriggerWidth exposure whose end edge never comes is closed after this.
+constexpr int64_t kMaxTriggerWidthNs = 10'000'000'000;
+
+const char* input_name(TriggerInput input) {
+  switch (input) {
+    case TriggerInput::Software: return "Software";
+    case TriggerInput::Line1: return "Line1";
+    case TriggerInput::Line3: return "Line3";
+    case TriggerInput::Action1: return "Action1";
+  }
+  return "";
+}
+
+}  // namespace
+
+AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::CameraClock& clock, SensorImageSource& images,
+                                     stream::GvspStreamer& streamer, const nlohmann::json& camera_config, EngineHooks hooks)
+    : device_(device),
+      clock_(clock),
+      images_(images),
+      streamer_(streamer),
+      hooks_(std::move(hooks)),
+      exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
+      tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
+      sensor_buffer_(kMaxSensorPixels),
+      payload_buffer_(kMaxPayloadBytes) {
+  thread_ = std::thread([this] { run(); });
+}
+
+AcquisitionEngine::~AcquisitionEngine() {
+  {
+    std::lock_guard lock(mutex_);
+    shutdown_ = true;
+    want_acquisition_ = false;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t AcquisitionEngine::timestamp_ticks(int64_t t_ns) const {
+  const int64_t since = std::max<int64_t>(0, t_ns - timestamp_origin_ns_.load());
+  return static_cast<uint64_t>(static_cast<long double>(since) * tick_hz_ / 1e9L);
+}
+
+EngineStatistics AcquisitionEngine::statistics() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings) const {
+  auto rate = settings.rate;
+  // A triggered camera is limited by its sensor and link, not by the frame-rate cap.
+  if (settings.frame_start.enabled) rate.acquisition_frame_rate_enable = false;
+  const auto result = stream::compute_frame_rate(rate);
+  return 1e9 / result.resulting_fps;
+}
+
+// ------------------------------------------------------------------ features
+
+void AcquisitionEngine::attach_features() {
+  device_.attach("AcquisitionStart", {.changed = [this](const device::FeatureValue&) { start_command(); }});
+  device_.attach("AcquisitionStop", {.changed = [this](const device::FeatureValue&) { stop_command(); }});
+  device_.attach("TriggerSoftware", {.changed = [this](const device::FeatureValue&) {
+                                       // Software triggers are not delayed by TriggerDelayAbs.
+                                       signal(TriggerInput::Software, true, clock_.now_ns());
+                                     }});
+  device_.attach("ResultingFrameRateAbs", {.read = [this]() -> device::FeatureValue {
+                                             return stream::compute_frame_rate(frame_rate_settings(device_)).resulting_fps;
+                                           }});
+  device_.attach("ReadoutTimeAbs", {.read = [this]() -> device::FeatureValue {
+                                      return std::round(stream::compute_frame_rate(frame_rate_settings(device_)).readout_time_us);
+                                    }});
+  auto throughput = [this](bool assigned) -> device::FeatureValue {
+    const auto settings = frame_rate_settings(device_);
+    const auto result = stream::compute_frame_rate(settings);
+    if (assigned) return static_cast<int64_t>(stream::stream_link_bytes_per_second(settings.bandwidth_reserve_percent));
+    return static_cast<int64_t>(static_cast<double>(result.bytes_per_frame) * result.resulting_fps);
+  };
+  device_.attach("GevSCBWA", {.read = [throughput] { return throughput(true); }});
+  device_.attach("GevSCDMT", {.read = [throughput] { return throughput(true); }});
+  device_.attach("GevSCDCT", {.read = [throughput] { return throughput(false); }});
+  device_.attach("AcquisitionStatus", {.read = [this]() -> device::FeatureValue {
+                                         const std::string selected = device_.get_enum("AcquisitionStatusSelector");
+                                         std::lock_guard lock(mutex_);
+                                         bool value = false;
+                                         if (selected == "AcquisitionActive") value = want_acquisition_ || active_;
+                                         if (selected == "AcquisitionTriggerWait") value = waiting_for_acquisition_trigger_;
+                                         if (selected == "FrameTriggerWait") value = waiting_for_frame_trigger_;
+                                         if (selected == "ExposureActive") value = exposing_;
+                                         if (selected == "FrameActive") value = exposing_;
+                                         if (selected == "AcquisitionTransfer" || selected == "FrameTransfer") value = active_;
+                                         return int64_t{value};
+                                       }});
+  device_.attach("TemperatureAbs", {.read = [this]() -> device::FeatureValue { return images_.temperature_c(clock_.now_ns()); }});
+  device_.attach("TemperatureState", {.read = [this]() -> device::FeatureValue {
+                                        const double t = images_.temperature_c(clock_.now_ns());
+                                        return int64_t{t >= 80 ? 3 : t >= 70 ? 1 : 0};
+                                      }});
+  device_.attach("ClearLastError", {.changed = [this](const device::FeatureValue&) { device_.force("LastError", int64_t{0}); }});
+  device_.attach("PayloadSize", {.read = [this]() -> device::FeatureValue {
+                                   const auto settings = frame_rate_settings(device_);
+                                   return static_cast<int64_t>(stream::compute_frame_rate(settings).payload_bytes);
+                                 }});
+  // PixelFormat, ROI and chunk layout are locked while streaming (features.json).
+
+  device_.on_bootstrap_write(bs::kTimestampControl, [this](uint32_t, uint32_t value) {
+    const int64_t now = clock_.now_ns();
+    if (value & bs::kTimestampReset) timestamp_origin_ns_ = now;
+    if (value & bs::kTimestampLatch) {
+      const uint64_t ticks = timestamp_ticks(now);
+      device_.set_bootstrap_word(bs::kTimestampValueHigh, static_cast<uint32_t>(ticks >> 32));
+      device_.set_bootstrap_word(bs::kTimestampValueLow, static_cast<uint32_t>(ticks));
+    }
+    return Status::Success;
+  });
+  device_.on_bootstrap_write(bs::kStreamChannelPacketSize, [this](uint32_t, uint32_t value) {
+    if (value & bs::kScpsFireTestPacket) {
+      auto channel = streamer_.channel_settings();
+      channel.packet_size = value & bs::kScpsPacketSizeMask;
+      streamer_.set_channel_settings(channel);
+      const uint32_t port = device_.bootstrap_word(bs::kStreamChannelPort) & 0xFFFF;
+      const uint32_t address = device_.bootstrap_word(bs::kStreamChannelDestination);
+      if (port != 0 && address != 0) {
+        streamer_.set_destination(asio::ip::udp::endpoint(asio::ip::address_v4(address), static_cast<uint16_t>(port)));
+        streamer_.fire_test_packet();
+      }
+    }
+    return Status::Success;
+  });
+  device_.on_bootstrap_write(bs::kStreamChannelPort, [this](uint32_t, uint32_t value) {
+    const uint32_t port = value & 0xFFFF;
+    const uint32_t address = device_.bootstrap_word(bs::kStreamChannelDestination);
+    if (port == 0 || address == 0)
+      streamer_.clear_destination();
+    else
+      streamer_.set_destination(asio::ip::udp::endpoint(asio::ip::address_v4(address), static_cast<uint16_t>(port)));
+    return Status::Success;
+  });
+  device_.on_bootstrap_write(bs::kStreamChannelDestination, [this](uint32_t, uint32_t address) {
+    const uint32_t port = device_.bootstrap_word(bs::kStreamChannelPort) & 0xFFFF;
+    if (port != 0 && address != 0)
+      streamer_.set_destination(asio::ip::udp::endpoint(asio::ip::address_v4(address), static_cast<uint16_t>(port)));
+    return Status::Success;
+  });
+  device_.set_bootstrap_word(bs::kStreamChannelSourcePort, streamer_.source_port());
+}
+
+// ------------------------------------------------------------------ commands
+
+void AcquisitionEngine::start_command() {
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    want_acquisition_ = true;
+  }
+  device_.set_streaming(true);
+  wake_.notify_all();
+}
+
+void AcquisitionEngine::stop_command() {
+  {
+    std::lock_guard lock(mutex_);
+    want_acquisition_ = false;
+  }
+  wake_.notify_all();
+}
+
+void AcquisitionEngine::abort_acquisition() { stop_command(); }
+
+bool AcquisitionEngine::matches(const TriggerSettings& trigger, TriggerInput input, bool level) const {
+  if (!trigger.enabled || trigger.source != input_name(input)) return false;
+  if (trigger.activation == "RisingEdge" || trigger.activation == "LevelHigh") return level;
+  if (trigger.activation == "FallingEdge" || trigger.activation == "LevelLow") return !level;
+  return true;  // AnyEdge
+}
+
+void AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
+  // Read the trigger configuration before taking the engine lock (lock order: device, then engine).
+  TriggerSettings frame_start, acquisition_start;
+  {
+    std::lock_guard device_lock(device_.mutex());
+    const auto s = read_settings(device_);
+    frame_start = s.frame_start;
+    acquisition_start = s.acquisition_start;
+  }
+  const bool delayed = input != TriggerInput::Software;
+  bool overtrigger = false;
+  {
+    std::lock_guard lock(mutex_);
+    level_[static_cast<int>(input)] = level;
+    edges_.push_back({input, {level, t_ns}});
+    if (edges_.size() > kMaxRememberedEdges) edges_.erase(edges_.begin());
+    if (!want_acquisition_) return;
+    if (waiting_for_acquisition_trigger_ && matches(acquisition_start, input, level)) {
+      acquisition_triggers_.push_back({t_ns + (delayed ? int64_t(acquisition_start.delay_us * 1e3) : 0), input});
+    } else if (!waiting_for_acquisition_trigger_ && matches(frame_start, input, level) &&
+               frame_start.activation.rfind("Level", 0) != 0) {
+      ++stats_.frame_triggers;
+      // The sensor takes a new frame trigger only when it is ready for it.
+      if (t_ns < ready_ns_ || !frame_triggers_.empty()) {
+        ++stats_.overtriggers;
+        overtrigger = true;
+      } else {
+        frame_triggers_.push_back({t_ns + (delayed ? int64_t(frame_start.delay_us * 1e3) : 0), input});
+      }
+    }
+  }
+  wake_.notify_all();
+  if (overtrigger) {
+    device_.force("LastError", int64_t{1});
+    emit_event(event_id::frame_start_overtrigger, t_ns);
+  }
+}
+
+void AcquisitionEngine::emit_event(uint16_t id, int64_t t_ns) {
+  if (!hooks_.event) return;
+  // Events go out only when EventNotification is on for them.
+  const auto& selector = device_.catalog().at("EventSelector");
+  const auto* entry = selector.entry_by_value(id);
+  if (!entry || device_.get_enum("EventNotification", entry->name) == "Off") return;
+  hooks_.event(id, frame_counter_ & 0xFFFF, timestamp_ticks(t_ns));
+}
+
+// ------------------------------------------------------------------ the thread
+
+bool AcquisitionEngine::wait_until(int64_t camera_ns) {
+  std::unique_lock lock(mutex_);
+  const uint64_t generation = generation_;
+  wake_.wait_until(lock, clock_.host_time_at(camera_ns),
+                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation; });
+  return !shutdown_ && want_acquisition_ && generation_ == generation;
+}
+
+void AcquisitionEngine::run() {
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return shutdown_ || want_acquisition_; });
+      if (shutdown_) return;
+      active_ = true;
+      ++stats_.acquisitions;
+    }
+    acquire();
+    bool stopped_for_good = false;
+    {
+      std::lock_guard lock(mutex_);
+      active_ = false;
+      waiting_for_frame_trigger_ = waiting_for_acquisition_trigger_ = exposing_ = false;
+      frame_triggers_.clear();
+      acquisition_triggers_.clear();
+      stopped_for_good = !want_acquisition_;
+    }
+    if (stopped_for_good) device_.set_streaming(false);
+  }
+}
+
+bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& settings) {
+  if (!settings.acquisition_start.enabled) return true;
+  {
+    std::lock_guard lock(mutex_);
+    waiting_for_acquisition_trigger_ = true;
+  }
+  if (hooks_.acquisition_trigger_wait) hooks_.acquisition_trigger_wait(true, clock_.now_ns());
+  emit_event(event_id::acquisition_start_wait, clock_.now_ns());
+  std::unique_lock lock(mutex_);
+  const uint64_t generation = generation_;
+  wake_.wait(lock, [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || !acquisition_triggers_.empty(); });
+  waiting_for_acquisition_trigger_ = false;
+  const bool triggered = !acquisition_triggers_.empty() && want_acquisition_ && !shutdown_;
+  const int64_t t = triggered ? acquisition_triggers_.front().t_ns : clock_.now_ns();
+  acquisition_triggers_.clear();
+  lock.unlock();
+  if (hooks_.acquisition_trigger_wait) hooks_.acquisition_trigger_wait(false, t);
+  if (triggered) emit_event(event_id::acquisition_start, t);
+  return triggered;
+}
+
+std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns) {
+  const auto& trigger = settings.frame_start;
+  if (!trigger.enabled) return std::max(next_free_run_ns, clock_.now_ns());
+  int64_t ready;
+  {
+    std::lock_guard lock(mutex_);
+    ready = ready_ns_;
+    waiting_for_frame_trigger_ = true;
+  }
+  if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(true, std::max(ready, clock_.now_ns()));
+  emit_event(event_id::frame_start_wait, std::max(ready, clock_.now_ns()));
+  std::unique_lock lock(mutex_);
+  const uint64_t generation = generation_;
+  const bool level_mode = trigger.activation.rfind("Level", 0) == 0;
+  const int input = trigger.source == "Line1" ? 1 : trigger.source == "Line3" ? 2 : trigger.source == "Action1" ? 3 : 0;
+  const bool wanted_level = trigger.activation == "LevelHigh";
+  wake_.wait(lock, [&] {
+    if (shutdown_ || !want_acquisition_ || generation_ != generation) return true;
+    return level_mode ? level_[input] == wanted_level : !frame_triggers_.empty();
+  });
+  waiting_for_frame_trigger_ = false;
+  if (shutdown_ || !want_acquisition_ || generation_ != generation) return std::nullopt;
+  int64_t start;
+  if (level_mode) {
+    start = std::max(ready, clock_.now_ns());
+  } else {
+    start = frame_triggers_.front().t_ns;
+    frame_triggers_.pop_front();
+  }
+  lock.unlock();
+  if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(false, start);
+  return start;
+}
+
+std::optional<int64_t> AcquisitionEngine::trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns) {
+  std::unique_lock lock(mutex_);
+  const uint64_t generation = generation_;
+  std::optional<int64_t> end;
+  auto find_end = [&] {
+    for (const auto& [edge_input, edge] : edges_)
+      if (edge_input == input && edge.first == end_level && edge.second > start_ns) {
+        end = edge.second;
+        return true;
+      }
+    return false;
+  };
+  wake_.wait_until(lock, clock_.host_time_at(start_ns + kMaxTriggerWidthNs),
+                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || find_end(); });
+  return end;
+}
+
+void AcquisitionEngine::acquire() {
+  const auto first = read_settings(device_);
+  if (!wait_for_acquisition_trigger(first)) return;
+  const uint64_t generation = [&] {
+    std::lock_guard lock(mutex_);
+    return generation_;
+  }();
+  int64_t frames_done = 0;
+  int64_t next_free_run_ns = clock_.now_ns();
+  const int64_t frames_wanted = first.mode == "SingleFrame" ? 1 : first.mode == "MultiFrame" ? first.frame_count : -1;
+  while (frames_wanted < 0 || frames_done < frames_wanted) {
+    const auto settings = read_settings(device_);
+    const double period_ns = frame_period_ns(settings);
+    const auto trigger_ns = next_exposure_start(settings, next_free_run_ns);
+    if (!trigger_ns) return;
+    // The sensor starts exposing a fixed delay after the frame start.
+    const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
+    {
+      std::lock_guard lock(mutex_);
+      ready_ns_ = *trigger_ns + int64_t(period_ns);
+    }
+    if (!wait_until(start_ns)) return;
+    {
+      std::lock_guard lock(mutex_);
+      exposing_ = true;
+      ++stats_.frames_exposed;
+    }
+    if (hooks_.exposure_active) hooks_.exposure_active(true, start_ns);
+    emit_event(event_id::frame_start, start_ns);
+    int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
+    if (settings.trigger_width_exposure && settings.frame_start.enabled) {
+      const auto input = settings.frame_start.source == "Line1" ? TriggerInput::Line1
+                         : settings.frame_start.source == "Line3" ? TriggerInput::Line3 : TriggerInput::Software;
+      const bool end_level = settings.frame_start.activation == "FallingEdge";
+      if (auto end = trigger_width_end(input, end_level, *trigger_ns)) end_ns = std::max(start_ns + 1000, *end + int64_t(exposure_start_delay_ns_));
+    }
+    const bool completed = wait_until(end_ns);
+    {
+      std::lock_guard lock(mutex_);
+      exposing_ = false;
+    }
+    if (hooks_.exposure_active) hooks_.exposure_active(false, end_ns);
+    if (!completed) return;
+    emit_event(event_id::exposure_end, end_ns);
+    make_and_send_frame(settings, start_ns, (end_ns - start_ns) * 1e-3);
+    next_free_run_ns = start_ns + int64_t(period_ns);
+    ++frames_done;
+  }
+  // The wanted frames are done: the acquisition ends by itself.
+  std::lock_guard lock(mutex_);
+  if (generation_ == generation) want_acquisition_ = false;
+}
+
+void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us) {
+  const auto& image = settings.image;
+  const SensorRegion region{int(image.offset_x * image.binning_horizontal), int(image.offset_y * image.binning_vertical),
+                            int(image.width * image.binning_horizontal), int(image.height * image.binning_vertical)};
+  ++frame_counter_;
+  if (image.test_image == stream::TestImage::off)
+    images_.expose(region, start_ns, {exposure_us, settings.gain_raw, settings.black_level_raw, settings.digital_shift},
+                   frame_counter_, sensor_buffer_.data());
+  const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), size_t(region.width) * region.height),
+                                     uint32_t(region.width), uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
+  const auto rendered = stream::render_image(view, image, frame_counter_, payload_buffer_);
+  if (rendered.status != stream::PipelineStatus::ok) {
+    std::lock_guard lock(mutex_);
+    ++stats_.frames_rejected;
+    return;
+  }
+  size_t payload_bytes = rendered.bytes_written;
+  const uint64_t ticks = timestamp_ticks(start_ns);
+  if (settings.chunk_mode) {
+    stream::ChunkValues values;
+    values.timestamp_ticks = ticks;
+    values.frame_counter = static_cast<uint32_t>(frame_counter_);
+    values.exposure_time_us = static_cast<float>(exposure_us);
+    values.gain_all = settings.gain_raw;
+    values.line_status_all = hooks_.line_status_all ? hooks_.line_status_all(start_ns) : 0;
+    {
+      std::lock_guard lock(mutex_);
+      values.trigger_input_counter = static_cast<uint32_t>(stats_.frame_triggers);
+    }
+    payload_bytes = stream::append_chunks(payload_buffer_, rendered.bytes_written, settings.chunks, values);
+  }
+  stream::FrameToSend frame;
+  frame.leader.payload_type = settings.chunk_mode ? stream::gvsp::payload_type::image_extended_chunk : stream::gvsp::payload_type::image;
+  frame.leader.timestamp_ticks = ticks;
+  frame.leader.pixel_format = static_cast<uint32_t>(image.pixel_format);
+  frame.leader.size_x = image.width;
+  frame.leader.size_y = image.height;
+  frame.leader.offset_x = image.offset_x;
+  frame.leader.offset_y = image.offset_y;
+  frame.payload = std::span<const uint8_t>(payload_buffer_.data(), payload_bytes);
+  streamer_.set_channel_settings(settings.channel);
+  const auto result = streamer_.submit_frame(frame);
+  std::lock_guard lock(mutex_);
+  if (result.accepted) ++stats_.frames_submitted;
+  else ++stats_.frames_rejected;
+}
+
+}  // namespace camemu::acquisition

@@ -1,0 +1,125 @@
+#pragma once
+// The camera's acquisition: AcquisitionStart/Stop, SingleFrame/MultiFrame/
+// Continuous, free run at ResultingFrameRateAbs, AcquisitionStart and
+// FrameStart triggers (software, lines, action), trigger delay, overtrigger
+// detection, Timed and TriggerWidth exposure, overlapped exposure and readout.
+// Each frame: scene -> sensor -> pixel pipeline -> chunks -> GVSP streamer.
+// It runs on its own thread and waits in camera time (CameraClock), so the
+// camera can run faster than real time.
+#include "acquisition/acquisition_settings.hpp"
+#include "acquisition/sensor_image_source.hpp"
+#include "camemu/stream/gvsp_streamer.hpp"
+#include "clock/camera_clock.hpp"
+#include "device/camera_device.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace camemu::acquisition {
+
+enum class TriggerInput { Software, Line1, Line3, Action1 };
+
+// GigE Vision event ids (EventSelector values in config/features.json).
+namespace event_id {
+inline constexpr uint16_t exposure_end = 0x0004;
+inline constexpr uint16_t frame_start_overtrigger = 0x9001;
+inline constexpr uint16_t acquisition_start_overtrigger = 0x9002;
+inline constexpr uint16_t frame_start = 0x9004;
+inline constexpr uint16_t acquisition_start = 0x9005;
+inline constexpr uint16_t frame_start_wait = 0x9008;
+inline constexpr uint16_t acquisition_start_wait = 0x9009;
+}  // namespace event_id
+
+struct EngineHooks {
+  // Camera signals the I/O lines can output (ExposureActive, FrameTriggerWait,
+  // AcquisitionTriggerWait) and timers start from.
+  std::function<void(bool active, int64_t t_ns)> exposure_active;
+  std::function<void(bool waiting, int64_t t_ns)> frame_trigger_wait;
+  std::function<void(bool waiting, int64_t t_ns)> acquisition_trigger_wait;
+  // An event happened (sent on the message channel if enabled).
+  std::function<void(uint16_t id, uint64_t block_id, uint64_t timestamp_ticks)> event;
+  // LineStatusAll at a camera time, for the chunk.
+  std::function<uint32_t(int64_t t_ns)> line_status_all;
+};
+
+struct EngineStatistics {
+  uint64_t acquisitions = 0, frames_exposed = 0, frames_submitted = 0, frames_rejected = 0;
+  uint64_t frame_triggers = 0, overtriggers = 0;
+};
+
+class AcquisitionEngine {
+ public:
+  AcquisitionEngine(device::CameraDevice& device, emulator::CameraClock& clock, SensorImageSource& images,
+                    stream::GvspStreamer& streamer, const nlohmann::json& camera_config, EngineHooks hooks);
+  ~AcquisitionEngine();
+
+  // Binds AcquisitionStart/Stop, TriggerSoftware, the timing and status
+  // features and the stream-channel registers to this engine.
+  void attach_features();
+
+  // A logical edge on a trigger input at camera time t_ns (after the line's
+  // debouncer and delays). `level` is the input's state after the edge.
+  void signal(TriggerInput input, bool level, int64_t t_ns);
+  // Heartbeat expiry or power loss: stop now.
+  void abort_acquisition();
+
+  bool acquiring() const { return active_; }
+  uint64_t timestamp_ticks(int64_t t_ns) const;
+  EngineStatistics statistics() const;
+
+ private:
+  struct PendingTrigger {
+    int64_t t_ns;
+    TriggerInput input;
+  };
+
+  void run();
+  void acquire();
+  bool wait_until(int64_t camera_ns);  // false when stopped
+  bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
+  std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns);
+  std::optional<int64_t> trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns);
+  void make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us);
+  bool matches(const TriggerSettings& trigger, TriggerInput input, bool level) const;
+  void start_command();
+  void stop_command();
+  void emit_event(uint16_t id, int64_t t_ns);
+  double frame_period_ns(const AcquisitionSettings& settings) const;
+
+  device::CameraDevice& device_;
+  emulator::CameraClock& clock_;
+  SensorImageSource& images_;
+  stream::GvspStreamer& streamer_;
+  EngineHooks hooks_;
+  double exposure_start_delay_ns_;
+  uint64_t tick_hz_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool shutdown_ = false;
+  bool want_acquisition_ = false;  // set by AcquisitionStart, cleared by Stop or when the frames are done
+  uint64_t generation_ = 0;         // bumped by every AcquisitionStart
+  std::atomic<bool> active_{false}; // the thread is inside an acquisition
+  bool waiting_for_frame_trigger_ = false;
+  bool waiting_for_acquisition_trigger_ = false;
+  bool exposing_ = false;
+  int64_t ready_ns_ = 0;  // earliest camera time the sensor accepts a new frame trigger
+  std::deque<PendingTrigger> frame_triggers_;
+  std::deque<PendingTrigger> acquisition_triggers_;
+  std::vector<std::pair<TriggerInput, std::pair<bool, int64_t>>> edges_;  // for TriggerWidth
+  bool level_[4]{};
+  std::atomic<int64_t> timestamp_origin_ns_{0};
+  EngineStatistics stats_;
+  uint64_t frame_counter_ = 0;
+
+  std::vector<uint16_t> sensor_buffer_;
+  std::vector<uint8_t> payload_buffer_;
+  std::thread thread_;
+};
+
+}  // namespace camemu::acquisition

@@ -1,0 +1,40 @@
+#pragma once
+// A consistent snapshot of the features one frame is made with, read from the
+// device in one go so a frame never mixes old and new settings.
+#include "camemu/stream/chunk_layout.hpp"
+#include "camemu/stream/frame_rate_model.hpp"
+#include "camemu/stream/gvsp_streamer.hpp"
+#include "camemu/stream/pixel_pipeline.hpp"
+#include "device/camera_device.hpp"
+
+#include <string>
+
+namespace camemu::acquisition {
+
+struct TriggerSettings {
+  bool enabled = false;
+  std::string source;      // Software, Line1, Line3, Action1
+  std::string activation;  // RisingEdge, FallingEdge, AnyEdge, LevelHigh, LevelLow
+  double delay_us = 0;
+};
+
+struct AcquisitionSettings {
+  std::string mode;  // SingleFrame, MultiFrame, Continuous
+  int64_t frame_count = 1;
+  TriggerSettings frame_start, acquisition_start;
+  bool trigger_width_exposure = false;
+  double exposure_us = 5000;
+  int gain_raw = 0, black_level_raw = 240, digital_shift = 0;
+  stream::ImageSettings image;
+  bool chunk_mode = false;
+  stream::ChunkSelection chunks;
+  stream::ChannelSettings channel;
+  stream::FrameRateSettings rate;
+};
+
+AcquisitionSettings read_settings(device::CameraDevice& device);
+
+// Frame-rate inputs from the current features (ResultingFrameRateAbs etc.).
+stream::FrameRateSettings frame_rate_settings(device::CameraDevice& device);
+
+}  // namespace camemu::acquisition

@@ -1,0 +1,75 @@
+#pragma once
+// Binds the I/O connector model to the camera: line features (LineMode,
+// LineInverter, LineDebouncerTimeAbs, MinOutPulseWidthAbs, LineSource,
+// LineStatus, LineStatusAll, UserOutputValue(All), Timer1), input edges to the
+// acquisition triggers, camera signals (ExposureActive, FrameTriggerWait,
+// AcquisitionTriggerWait, Timer1Active, user outputs) to the output lines,
+// power to the whole camera, and the bench's /api/v1/io routes. The connector
+// is advanced in camera time on its own thread.
+#include "acquisition/acquisition_engine.hpp"
+#include "camemu/io/connector.hpp"
+#include "clock/camera_clock.hpp"
+#include "control_api/control_api.hpp"
+#include "device/camera_device.hpp"
+#include "persistence/state_store.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace camemu::acquisition {
+
+enum class CameraSignal { ExposureActive, FrameTriggerWait, AcquisitionTriggerWait, Timer1Active, UserOutput1, UserOutput2 };
+
+struct PowerHooks {
+  std::function<void()> lost;      // camera switched off (or damaged)
+  std::function<void()> restored;  // camera booted again
+};
+
+class IoBinding {
+ public:
+  IoBinding(device::CameraDevice& device, emulator::CameraClock& clock, persistence::StateStore& store,
+            const nlohmann::json& io_config);
+  ~IoBinding();
+
+  // Must be called once the engine exists; starts the connector thread.
+  void connect(AcquisitionEngine& engine, PowerHooks power);
+  void attach_features();
+  void register_routes(control_api::ControlApi& api);
+  std::vector<std::string> startup_problems() const { return problems_; }
+
+  // Camera-side signals (from the acquisition engine).
+  void camera_signal(CameraSignal signal, bool level, int64_t t_ns);
+  uint32_t line_status_all(int64_t t_ns);
+  bool powered();
+
+ private:
+  void run();
+  void sync_line_configuration();
+  void drive_outputs_for(CameraSignal signal, int64_t t_ns);  // caller holds mutex_
+  void persist_damage();                                        // caller holds mutex_
+  void after_bench_change();
+  nlohmann::json apply_bench_request(const std::string& pin, const nlohmann::json& body);
+
+  device::CameraDevice& device_;
+  emulator::CameraClock& clock_;
+  persistence::StateStore& store_;
+  AcquisitionEngine* engine_ = nullptr;
+  PowerHooks power_hooks_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool shutdown_ = false;
+  io::Connector connector_;
+  std::map<CameraSignal, bool> signal_levels_;
+  std::multimap<int64_t, std::pair<CameraSignal, bool>> scheduled_;  // timer edges in camera time
+  std::string line_sources_[3];
+  std::string persisted_damage_;
+  std::vector<std::pair<bool, uint64_t>> power_changes_;  // queued for the thread
+  std::vector<std::string> problems_;
+  std::thread thread_;
+};
+
+}  // namespace camemu::acquisition

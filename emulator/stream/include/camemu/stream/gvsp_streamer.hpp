@@ -1,0 +1,207 @@
+#pragma once
+// The camera's stream channel: owns the GVSP UDP socket and a sending thread
+// (separate from GVCP). Frames are copied into the frame ring, then leave as
+// paced bursts to SCDA:SCP; PACKETRESEND requests are interleaved within the
+// bandwidth reserve; faults can be injected. All calls are thread-safe and
+// non-blocking (apart from copying a submitted payload).
+#include <asio.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "camemu/stream/fault_injector.hpp"
+#include "camemu/stream/frame_packetizer.hpp"
+#include "camemu/stream/frame_ring.hpp"
+#include "camemu/stream/gvsp_codec.hpp"
+#include "camemu/stream/packet_pacer.hpp"
+#include "camemu/stream/packet_resend_request.hpp"
+#include "camemu/stream/udp_batch_sender.hpp"
+#include "camemu/stream/stream_clock.hpp"
+
+namespace camemu::stream {
+
+// Stream-channel registers (GevSCPS..., GevSCBWR...). Frame-level settings take
+// effect with the next submitted frame.
+struct ChannelSettings {
+  uint32_t packet_size = 1500;
+  uint32_t packet_delay_ticks = 0;
+  uint32_t frame_transmission_delay_ticks = 0;
+  uint32_t bandwidth_reserve_percent = 10;
+  uint32_t bandwidth_reserve_accumulation = 10;
+  bool extended_ids = false;
+};
+
+struct StreamerOptions {
+  asio::ip::address_v4 interface_address = asio::ip::address_v4::loopback();
+  uint16_t source_port = 0;                    // 0: any
+  std::size_t ring_slots = 0;                  // 0: stream.json frame_ring_slots
+  std::size_t preallocated_payload_bytes = 0;  // per slot; slots grow if a frame is bigger
+  FaultSettings faults;
+};
+
+struct FrameToSend {
+  gvsp::ImageLeader leader;     // payload type, timestamp, pixel format, size, offset, padding
+  uint32_t trailer_size_y = 0;  // 0: leader.size_y
+  std::span<const uint8_t> payload;
+};
+
+class GvspStreamer;
+
+// A frame-ring buffer handed to the producer so the pixel pipeline renders
+// straight into camera memory (no copy). Give it back with submit_frame();
+// dropping it unsubmitted frees the slot. A lease must not outlive its streamer.
+class FrameBufferLease {
+ public:
+  FrameBufferLease() = default;
+  FrameBufferLease(FrameBufferLease&& other) noexcept;
+  FrameBufferLease& operator=(FrameBufferLease&& other) noexcept;
+  FrameBufferLease(const FrameBufferLease&) = delete;
+  FrameBufferLease& operator=(const FrameBufferLease&) = delete;
+  ~FrameBufferLease();
+
+  std::span<uint8_t> buffer() const { return buffer_; }
+  explicit operator bool() const { return slot_ != nullptr; }
+
+ private:
+  friend class GvspStreamer;
+  FrameBufferLease(GvspStreamer* owner, FrameSlot* slot, std::span<uint8_t> buffer)
+      : owner_(owner), slot_(slot), buffer_(buffer) {}
+
+  GvspStreamer* owner_ = nullptr;
+  FrameSlot* slot_ = nullptr;
+  std::span<uint8_t> buffer_;
+};
+
+struct SubmitResult {
+  bool accepted = false;
+  uint64_t block_id = 0;
+};
+
+struct StreamerStatistics {
+  uint64_t frames_submitted = 0;
+  uint64_t frames_sent = 0;
+  uint64_t frames_dropped_buffer_full = 0;
+  uint64_t frames_dropped_unsendable = 0;  // packet size cannot carry the frame
+  uint64_t frames_dropped_injected = 0;
+  uint64_t packets_sent = 0;
+  uint64_t packets_dropped_injected = 0;
+  uint64_t packets_duplicated_injected = 0;
+  uint64_t packets_delayed_injected = 0;
+  uint64_t packets_resent = 0;
+  uint64_t resend_requests = 0;
+  uint64_t resend_requests_discarded = 0;  // queue full
+  uint64_t unavailable_answers = 0;
+  uint64_t test_packets = 0;
+  uint64_t send_failures = 0;
+};
+
+class GvspStreamer {
+ public:
+  explicit GvspStreamer(const StreamClock& clock, StreamerOptions options = {});
+  ~GvspStreamer();
+  GvspStreamer(const GvspStreamer&) = delete;
+  GvspStreamer& operator=(const GvspStreamer&) = delete;
+
+  void set_destination(const asio::ip::udp::endpoint& destination);
+  void clear_destination();  // SCP = 0: packets are still paced but go nowhere
+  void set_channel_settings(const ChannelSettings& settings);
+  ChannelSettings channel_settings() const;
+  void set_fault_settings(const FaultSettings& faults);
+
+  // Copies the payload into the frame ring and queues it. If the ring is full
+  // (the link is still busy with earlier frames) the frame is dropped and counted.
+  SubmitResult submit_frame(const FrameToSend& frame);
+  // Zero-copy path: an empty lease when the ring is full (counted as dropped).
+  FrameBufferLease acquire_frame_buffer(std::size_t payload_bytes);
+  SubmitResult submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader, uint32_t trailer_size_y = 0);
+  void resend(const ResendRequest& request);
+  void fire_test_packet();
+  void stop();
+
+  uint16_t source_port() const;
+  StreamerStatistics statistics() const;
+  // True once every accepted frame and resend has been transmitted.
+  bool wait_until_idle(std::chrono::milliseconds timeout);
+
+ private:
+  static constexpr std::size_t max_resend_jobs = 256;
+  static constexpr std::size_t max_burst_limit = 30;  // keeps a burst + faults inside one batch
+  static constexpr std::size_t max_datagrams = UdpBatchSender::max_batch;
+
+  struct ResendJob {
+    FrameSlot* slot = nullptr;  // nullptr: answer PACKET_UNAVAILABLE
+    uint64_t block_id = 0;
+    uint32_t next_packet_id = 0;
+    uint32_t last_packet_id = 0;
+    bool extended_ids = false;
+  };
+
+  struct PlannedPacket {
+    FrameSlot* slot = nullptr;  // nullptr: error packet
+    uint32_t packet_id = 0;
+    bool resent = false;
+    uint64_t error_block_id = 0;
+    bool error_extended_ids = false;
+  };
+
+  friend class FrameBufferLease;
+  void release_lease(FrameSlot* slot);
+  void run();
+  bool idle_locked() const;
+  void start_next_frame(int64_t now_ns);
+  void apply_pacing_settings();
+  std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns);
+  void execute_plan(std::unique_lock<std::mutex>& lock);
+  std::size_t stage(const PlannedPacket& packet, std::size_t index);
+  void send_test_packet(std::unique_lock<std::mutex>& lock);
+
+  const StreamClock& clock_;
+  asio::io_context io_;
+  asio::ip::udp::socket socket_;
+  UdpBatchSender sender_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  bool stopping_ = false;
+  bool test_packet_pending_ = false;
+  std::optional<sockaddr_in> destination_;
+  ChannelSettings settings_;
+  FrameRing ring_;
+  FaultInjector injector_;
+  PacketPacer pacer_;
+  ResendBudget resend_budget_;
+  uint64_t last_block_id_ = 0;
+  StreamerStatistics statistics_;
+
+  // Frame being transmitted.
+  FrameSlot* current_ = nullptr;
+  uint32_t current_packet_count_ = 0;
+  uint32_t next_packet_id_ = 0;
+
+  std::array<ResendJob, max_resend_jobs> resend_jobs_{};
+  std::size_t resend_head_ = 0;
+  std::size_t resend_count_ = 0;
+
+  // The next burst, fixed when its release time is scheduled.
+  std::array<PlannedPacket, max_datagrams> plan_{};
+  std::size_t plan_size_ = 0;
+  std::optional<int64_t> plan_release_ns_;
+  std::array<FrameSlot*, max_datagrams> unpin_after_send_{};
+  std::size_t unpin_count_ = 0;
+  bool plan_finishes_frame_ = false;
+
+  // Scratch for one batch: headers and gather lists, allocated once.
+  std::array<std::array<uint8_t, max_packet_header_bytes>, max_datagrams> headers_{};
+  std::array<OutgoingDatagram, max_datagrams> datagrams_{};
+  std::vector<uint8_t> test_packet_buffer_;
+
+  std::thread thread_;
+};
+
+}  // namespace camemu::stream

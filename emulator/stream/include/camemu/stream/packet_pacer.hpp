@@ -1,0 +1,81 @@
+#pragma once
+// Paces GVSP output like a 1 Gbit/s link: packets leave in small bursts whose
+// release times follow a virtual link clock, so the average rate equals the
+// link rate and no burst is big enough to overflow a host's default socket
+// buffer (gige.md section 12). Pure arithmetic on an explicit time axis (ns);
+// the streamer does the waiting.
+#include <cstddef>
+#include <cstdint>
+
+namespace camemu::stream {
+
+struct PacingSettings {
+  double link_bytes_per_second = 125e6;
+  uint32_t wire_overhead_bytes_per_datagram = 64;  // Ethernet/IP/UDP bytes beyond the UDP payload
+  int64_t packet_delay_ns = 0;                     // GevSCPD x tick
+  uint32_t max_burst_packets = 16;
+  // Big packets cost a host's socket buffer more than their size (an 8 kB
+  // datagram takes ~16 kB of rcvbuf on lo), so bursts are capped in bytes too;
+  // a burst always holds at least one packet.
+  std::size_t max_burst_bytes = 32768;
+  // A sender woken late (a loaded host can be milliseconds late) owes link
+  // time. It repays it with the same small bursts spaced closer, at most
+  // `catch_up_rate_factor` x the link rate, never with one long burst; debt
+  // beyond `max_debt_ns` is forgotten.
+  double catch_up_rate_factor = 2.0;
+  int64_t max_debt_ns = 20'000'000;
+};
+
+class PacketPacer {
+ public:
+  explicit PacketPacer(const PacingSettings& settings);
+
+  const PacingSettings& settings() const { return settings_; }
+  void set_settings(const PacingSettings& settings) { settings_ = settings; }
+
+  // Link time a datagram of `udp_payload_bytes` occupies, SCPD gap included.
+  int64_t wire_time_ns(std::size_t udp_payload_bytes) const;
+
+  // Release time of a burst that occupies the link for `burst_wire_ns`, asked
+  // for at `now_ns`. Advances the link clock past the burst.
+  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns);
+
+  // Nothing may leave before `not_before_ns` (GevSCFTD at frame start).
+  void defer_until(int64_t not_before_ns);
+
+  int64_t link_free_at_ns() const { return link_free_at_ns_; }
+
+  // Whether a burst already holding `packets` datagrams of `bytes` UDP payload
+  // may take one more of `next_bytes`.
+  bool burst_has_room(std::size_t packets, std::size_t bytes, std::size_t next_bytes) const;
+
+ private:
+  static constexpr int64_t never_ns = INT64_MIN / 2;
+
+  PacingSettings settings_;
+  int64_t link_free_at_ns_ = never_ns;  // virtual clock of a link running at exactly its rate
+  int64_t last_release_ns_ = never_ns;  // when the last burst really left
+  int64_t last_burst_wire_ns_ = 0;
+};
+
+// GevSCBWR/GevSCBWRA: resends draw from a token bucket filled at the reserved
+// share of the link; unused reserve accumulates up to `accumulation` windows.
+class ResendBudget {
+ public:
+  ResendBudget(double link_bytes_per_second, uint32_t reserve_percent, uint32_t accumulation, double window_ms);
+
+  // Takes `bytes` if available at `now_ns`.
+  bool try_consume(int64_t now_ns, std::size_t bytes);
+  // Earliest time `bytes` will be available.
+  int64_t available_at_ns(int64_t now_ns, std::size_t bytes);
+
+ private:
+  void refill(int64_t now_ns);
+
+  double bytes_per_ns_;
+  double capacity_bytes_;
+  double tokens_;
+  int64_t last_refill_ns_ = INT64_MIN;
+};
+
+}  // namespace camemu::stream

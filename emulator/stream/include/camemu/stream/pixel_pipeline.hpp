@@ -1,0 +1,61 @@
+#pragma once
+// The camera's FPGA image path: 12-bit sensor frame -> ROI, binning, reverse,
+// test image -> pixel-format encoding, written into a caller-provided buffer
+// (no allocation per frame).
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "camemu/stream/pixel_format.hpp"
+#include "camemu/stream/test_image.hpp"
+
+namespace camemu::stream {
+
+enum class BinningMode { sum, average };
+
+inline constexpr uint32_t max_binning = 4;
+// Widest image row the pipeline encodes (bounds its on-stack row scratch).
+inline constexpr uint32_t max_image_width = 8192;
+
+// Basler semantics: Width/Height/OffsetX/OffsetY are in output (binned) pixels;
+// the sensor area read is (offset * binning, size * binning). Reverse mirrors
+// the image inside the ROI, which stays where it is on the sensor.
+struct ImageSettings {
+  uint32_t offset_x = 0;
+  uint32_t offset_y = 0;
+  uint32_t width = 4096;
+  uint32_t height = 2168;
+  uint32_t binning_horizontal = 1;
+  uint32_t binning_vertical = 1;
+  BinningMode binning_horizontal_mode = BinningMode::sum;
+  BinningMode binning_vertical_mode = BinningMode::sum;
+  bool reverse_x = false;
+  bool reverse_y = false;
+  PixelFormat pixel_format = PixelFormat::mono8;
+  TestImage test_image = TestImage::off;
+};
+
+// A block of sensor pixels (12-bit values in uint16), either the full sensor or
+// just the area the ROI needs; origin_x/origin_y place it on the sensor.
+struct SensorFrameView {
+  std::span<const uint16_t> pixels;
+  uint32_t width = 0;
+  uint32_t height = 0;
+  std::size_t stride_pixels = 0;  // 0 means `width`
+  uint32_t origin_x = 0;
+  uint32_t origin_y = 0;
+};
+
+enum class PipelineStatus { ok, invalid_settings, region_outside_frame, output_too_small };
+
+struct PipelineResult {
+  PipelineStatus status = PipelineStatus::ok;
+  std::size_t bytes_written = 0;
+};
+
+PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& settings, uint64_t frame_counter,
+                            std::span<uint8_t> out);
+
+uint64_t image_bytes(const ImageSettings& settings);
+
+}  // namespace camemu::stream

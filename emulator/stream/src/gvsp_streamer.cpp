@@ -1,0 +1,430 @@
+#include "camemu/stream/gvsp_streamer.hpp"
+
+#include <arpa/inet.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+#include "camemu/stream/frame_rate_model.hpp"
+#include "camemu/stream/stream_constants.hpp"
+
+namespace camemu::stream {
+namespace {
+
+constexpr std::size_t max_udp_payload_bytes = 65507;
+constexpr double nanoseconds_per_second = 1e9;
+constexpr unsigned long precise_timer_slack_ns = 1000;
+constexpr int send_buffer_bytes = 4 << 20;
+
+PacingSettings pacing_for(const ChannelSettings& channel, std::size_t max_burst_limit) {
+  const StreamConstants& constants = stream_constants();
+  PacingSettings pacing;
+  pacing.link_bytes_per_second = stream_link_bytes_per_second(channel.bandwidth_reserve_percent, constants);
+  pacing.wire_overhead_bytes_per_datagram = constants.pacing.wire_overhead_bytes_per_datagram;
+  pacing.packet_delay_ns = std::llround(channel.packet_delay_ticks * nanoseconds_per_second /
+                                        constants.link.timestamp_tick_hz);
+  pacing.max_burst_packets =
+      static_cast<uint32_t>(std::clamp<std::size_t>(constants.pacing.max_burst_packets, 1, max_burst_limit));
+  pacing.max_burst_bytes = constants.pacing.max_burst_bytes;
+  pacing.catch_up_rate_factor = constants.pacing.catch_up_rate_factor;
+  pacing.max_debt_ns = std::llround(constants.pacing.max_debt_ms * 1e6);
+  return pacing;
+}
+
+ResendBudget budget_for(const ChannelSettings& channel) {
+  const StreamConstants& constants = stream_constants();
+  return ResendBudget(constants.link.bytes_per_second, channel.bandwidth_reserve_percent,
+                      channel.bandwidth_reserve_accumulation, constants.pacing.resend_budget_window_ms);
+}
+
+int64_t ticks_to_ns(uint32_t ticks) {
+  return std::llround(ticks * nanoseconds_per_second / stream_constants().link.timestamp_tick_hz);
+}
+
+}  // namespace
+
+GvspStreamer::GvspStreamer(const StreamClock& clock, StreamerOptions options)
+    : clock_(clock),
+      socket_(io_, asio::ip::udp::endpoint(options.interface_address, options.source_port)),
+      sender_(socket_.native_handle(), stream_constants().pacing.udp_segmentation_offload),
+      ring_(options.ring_slots != 0 ? options.ring_slots : stream_constants().frame_ring_slots,
+            options.preallocated_payload_bytes),
+      injector_(options.faults),
+      pacer_(pacing_for(settings_, max_burst_limit)),
+      resend_budget_(budget_for(settings_)),
+      test_packet_buffer_(max_udp_payload_bytes) {
+  // A camera gets no back-pressure from a slow host: a big send buffer keeps a
+  // loopback receiver's backlog from stalling the link (the host drops instead).
+  std::error_code ignored;
+  socket_.set_option(asio::socket_base::send_buffer_size(send_buffer_bytes), ignored);
+  thread_ = std::thread([this] { run(); });
+}
+
+GvspStreamer::~GvspStreamer() { stop(); }
+
+void GvspStreamer::set_destination(const asio::ip::udp::endpoint& destination) {
+  std::lock_guard lock(mutex_);
+  if (!destination.address().is_v4()) {
+    destination_.reset();
+    return;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(destination.port());
+  address.sin_addr.s_addr = htonl(destination.address().to_v4().to_uint());
+  destination_ = address;
+}
+
+void GvspStreamer::clear_destination() {
+  std::lock_guard lock(mutex_);
+  destination_.reset();
+}
+
+void GvspStreamer::set_channel_settings(const ChannelSettings& settings) {
+  std::lock_guard lock(mutex_);
+  settings_ = settings;
+  resend_budget_ = budget_for(settings_);
+}
+
+ChannelSettings GvspStreamer::channel_settings() const {
+  std::lock_guard lock(mutex_);
+  return settings_;
+}
+
+void GvspStreamer::set_fault_settings(const FaultSettings& faults) {
+  std::lock_guard lock(mutex_);
+  injector_ = FaultInjector(faults);
+}
+
+FrameBufferLease::FrameBufferLease(FrameBufferLease&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)),
+      slot_(std::exchange(other.slot_, nullptr)),
+      buffer_(std::exchange(other.buffer_, {})) {}
+
+FrameBufferLease& FrameBufferLease::operator=(FrameBufferLease&& other) noexcept {
+  if (this != &other) {
+    if (slot_ != nullptr) owner_->release_lease(slot_);
+    owner_ = std::exchange(other.owner_, nullptr);
+    slot_ = std::exchange(other.slot_, nullptr);
+    buffer_ = std::exchange(other.buffer_, {});
+  }
+  return *this;
+}
+
+FrameBufferLease::~FrameBufferLease() {
+  if (slot_ != nullptr) owner_->release_lease(slot_);
+}
+
+void GvspStreamer::release_lease(FrameSlot* slot) {
+  std::lock_guard lock(mutex_);
+  ring_.release(*slot);
+  idle_.notify_all();
+}
+
+FrameBufferLease GvspStreamer::acquire_frame_buffer(std::size_t payload_bytes) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return {};
+  ++statistics_.frames_submitted;
+  FrameSlot* slot = ring_.claim_for_fill(payload_bytes);
+  if (slot == nullptr) {
+    ++statistics_.frames_dropped_buffer_full;
+    return {};
+  }
+  // The slot is the producer's while it is `filling`; the sending thread never
+  // reads it, so it is written without the lock.
+  return FrameBufferLease(this, slot, std::span<uint8_t>(slot->payload.data(), payload_bytes));
+}
+
+SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader,
+                                        uint32_t trailer_size_y) {
+  if (lease.slot_ == nullptr || lease.owner_ != this) return {};
+  FrameSlot* slot = std::exchange(lease.slot_, nullptr);
+  lease.buffer_ = {};
+  std::lock_guard lock(mutex_);
+  slot->leader = leader;
+  slot->trailer_size_y = trailer_size_y != 0 ? trailer_size_y : leader.size_y;
+  slot->packet_size = settings_.packet_size;
+  slot->extended_ids = settings_.extended_ids;
+  last_block_id_ = gvsp::next_block_id(last_block_id_, settings_.extended_ids);
+  ring_.queue(*slot, last_block_id_);
+  wake_.notify_one();
+  return {true, last_block_id_};
+}
+
+SubmitResult GvspStreamer::submit_frame(const FrameToSend& frame) {
+  FrameBufferLease lease = acquire_frame_buffer(frame.payload.size());
+  if (!lease) return {};
+  if (!frame.payload.empty()) std::memcpy(lease.buffer().data(), frame.payload.data(), frame.payload.size());
+  return submit_frame(std::move(lease), frame.leader, frame.trailer_size_y);
+}
+
+void GvspStreamer::resend(const ResendRequest& request) {
+  std::lock_guard lock(mutex_);
+  ++statistics_.resend_requests;
+  if (resend_count_ == max_resend_jobs) {
+    ++statistics_.resend_requests_discarded;
+    return;
+  }
+  ResendJob job;
+  job.block_id = request.block_id;
+  job.extended_ids = request.extended_ids;
+  job.next_packet_id = request.first_packet_id;
+  if (FrameSlot* slot = ring_.find_transmitted(request.block_id, request.extended_ids)) {
+    const uint32_t count = FramePacketizer(slot->packet_size, slot->extended_ids).packet_count(slot->payload_bytes);
+    if (count != 0 && request.first_packet_id < count && request.first_packet_id <= request.last_packet_id) {
+      job.slot = slot;
+      job.last_packet_id = std::min(request.last_packet_id, count - 1);
+      ++slot->pins;
+    }
+  }
+  resend_jobs_[(resend_head_ + resend_count_) % max_resend_jobs] = job;
+  ++resend_count_;
+  wake_.notify_one();
+}
+
+void GvspStreamer::fire_test_packet() {
+  std::lock_guard lock(mutex_);
+  test_packet_pending_ = true;
+  wake_.notify_one();
+}
+
+void GvspStreamer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  idle_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::error_code ignored;
+  socket_.close(ignored);
+}
+
+uint16_t GvspStreamer::source_port() const {
+  std::error_code error;
+  const auto endpoint = socket_.local_endpoint(error);
+  return error ? 0 : endpoint.port();
+}
+
+StreamerStatistics GvspStreamer::statistics() const {
+  std::lock_guard lock(mutex_);
+  return statistics_;
+}
+
+bool GvspStreamer::wait_until_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout, [this] { return stopping_ || idle_locked(); }) && idle_locked();
+}
+
+bool GvspStreamer::idle_locked() const {
+  return current_ == nullptr && plan_size_ == 0 && resend_count_ == 0 && !test_packet_pending_ &&
+         ring_.count(SlotState::queued) == 0 && ring_.count(SlotState::filling) == 0;
+}
+
+void GvspStreamer::apply_pacing_settings() { pacer_.set_settings(pacing_for(settings_, max_burst_limit)); }
+
+void GvspStreamer::start_next_frame(int64_t now_ns) {
+  while (current_ == nullptr) {
+    FrameSlot* slot = ring_.oldest_queued();
+    if (slot == nullptr) return;
+    const uint32_t count = FramePacketizer(slot->packet_size, slot->extended_ids).packet_count(slot->payload_bytes);
+    if (count == 0) {
+      ++statistics_.frames_dropped_unsendable;
+      ring_.release(*slot);
+      continue;
+    }
+    if (injector_.drop_frame()) {
+      // Lost on the wire, still in camera memory: a resend can recover it.
+      ++statistics_.frames_dropped_injected;
+      slot->state = SlotState::retained;
+      continue;
+    }
+    slot->state = SlotState::sending;
+    current_ = slot;
+    current_packet_count_ = count;
+    next_packet_id_ = 0;
+    apply_pacing_settings();
+    pacer_.defer_until(now_ns + ticks_to_ns(settings_.frame_transmission_delay_ticks));
+  }
+}
+
+std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
+  plan_size_ = 0;
+  unpin_count_ = 0;
+  plan_finishes_frame_ = false;
+  wire_ns = 0;
+  std::size_t burst_bytes = 0;
+  const uint32_t wire_overhead = pacer_.settings().wire_overhead_bytes_per_datagram;
+
+  // Resends first: a host is waiting on them, and they are few.
+  while (resend_count_ > 0) {
+    ResendJob& job = resend_jobs_[resend_head_];
+    const auto pop = [this] {
+      resend_head_ = (resend_head_ + 1) % max_resend_jobs;
+      --resend_count_;
+    };
+    if (job.slot == nullptr) {
+      const std::size_t bytes = gvsp::header_bytes(job.extended_ids);
+      if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
+      burst_bytes += bytes;
+      plan_[plan_size_++] = PlannedPacket{nullptr, job.next_packet_id, false, job.block_id, job.extended_ids};
+      wire_ns += pacer_.wire_time_ns(bytes);
+      pop();
+      continue;
+    }
+    const FramePacketizer packetizer(job.slot->packet_size, job.slot->extended_ids);
+    const std::size_t bytes = packetizer.datagram_bytes(job.slot->payload_bytes, job.next_packet_id);
+    if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
+    if (!resend_budget_.try_consume(now_ns, bytes + wire_overhead)) break;
+    burst_bytes += bytes;
+    plan_[plan_size_++] = PlannedPacket{job.slot, job.next_packet_id, true, 0, false};
+    wire_ns += pacer_.wire_time_ns(bytes);
+    if (job.next_packet_id >= job.last_packet_id) {
+      unpin_after_send_[unpin_count_++] = job.slot;
+      pop();
+    } else {
+      ++job.next_packet_id;
+    }
+  }
+
+  if (current_ != nullptr) {
+    const FramePacketizer packetizer(current_->packet_size, current_->extended_ids);
+    while (true) {
+      const std::size_t bytes = packetizer.datagram_bytes(current_->payload_bytes, next_packet_id_);
+      if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
+      burst_bytes += bytes;
+      plan_[plan_size_++] = PlannedPacket{current_, next_packet_id_, false, 0, false};
+      wire_ns += pacer_.wire_time_ns(bytes);
+      if (++next_packet_id_ == current_packet_count_) {
+        plan_finishes_frame_ = true;
+        break;
+      }
+    }
+  }
+  return plan_size_;
+}
+
+std::size_t GvspStreamer::stage(const PlannedPacket& packet, std::size_t index) {
+  if (index >= max_datagrams) return index;
+  auto& header = headers_[index];
+  if (packet.slot == nullptr) {
+    const std::size_t length = gvsp::encode_error(gvsp::status::packet_unavailable, packet.error_block_id,
+                                                  packet.packet_id, packet.error_extended_ids, header);
+    if (length == 0) return index;
+    datagrams_[index] = OutgoingDatagram{std::span<const uint8_t>(header.data(), length), {}};
+    ++statistics_.unavailable_answers;
+    return index + 1;
+  }
+  const FrameSlot& slot = *packet.slot;
+  const FrameDescription frame{slot.block_id, slot.leader, slot.trailer_size_y,
+                               std::span<const uint8_t>(slot.payload.data(), slot.payload_bytes)};
+  const auto parts = FramePacketizer(slot.packet_size, slot.extended_ids)
+                         .packet_parts(frame, packet.packet_id, packet.resent, header);
+  if (!parts) return index;
+  datagrams_[index] = OutgoingDatagram{std::span<const uint8_t>(header.data(), parts->header_bytes), parts->data};
+  if (packet.resent) ++statistics_.packets_resent;
+  return index + 1;
+}
+
+void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
+  std::size_t staged = 0;
+  std::optional<PlannedPacket> delayed;
+  for (std::size_t i = 0; i < plan_size_; ++i) {
+    const PlannedPacket& packet = plan_[i];
+    const PacketFate fate = packet.slot != nullptr ? injector_.packet_fate(packet.resent) : PacketFate::send;
+    switch (fate) {
+      case PacketFate::send:
+        staged = stage(packet, staged);
+        break;
+      case PacketFate::drop:
+        ++statistics_.packets_dropped_injected;
+        break;
+      case PacketFate::duplicate:
+        ++statistics_.packets_duplicated_injected;
+        staged = stage(packet, stage(packet, staged));
+        break;
+      case PacketFate::delay:
+        // Held back behind the packets that follow it in this burst.
+        ++statistics_.packets_delayed_injected;
+        if (delayed) staged = stage(*delayed, staged);
+        delayed = packet;
+        break;
+    }
+  }
+  if (delayed) staged = stage(*delayed, staged);
+
+  const std::optional<sockaddr_in> destination = destination_;
+  lock.unlock();
+  const std::size_t delivered =
+      destination ? sender_.send(std::span<const OutgoingDatagram>(datagrams_.data(), staged), *destination) : staged;
+  lock.lock();
+
+  statistics_.packets_sent += delivered;
+  statistics_.send_failures += staged - delivered;
+  for (std::size_t i = 0; i < unpin_count_; ++i) --unpin_after_send_[i]->pins;
+  if (plan_finishes_frame_ && current_ != nullptr) {
+    current_->state = SlotState::retained;
+    current_ = nullptr;
+    ++statistics_.frames_sent;
+  }
+  plan_size_ = 0;
+  unpin_count_ = 0;
+  plan_finishes_frame_ = false;
+}
+
+void GvspStreamer::send_test_packet(std::unique_lock<std::mutex>& lock) {
+  test_packet_pending_ = false;
+  const std::size_t length = gvsp::encode_test_packet(settings_.packet_size, test_packet_buffer_);
+  const std::optional<sockaddr_in> destination = destination_;
+  lock.unlock();
+  std::size_t delivered = 0;
+  if (length != 0 && destination) {
+    const OutgoingDatagram datagram{std::span<const uint8_t>(test_packet_buffer_.data(), length), {}};
+    delivered = sender_.send(std::span<const OutgoingDatagram>(&datagram, 1), *destination);
+  }
+  lock.lock();
+  statistics_.test_packets += delivered;
+}
+
+void GvspStreamer::run() {
+  // Bursts are ~0.2 ms apart; the default 50 us timer slack would be a quarter
+  // of that. Best effort: ignored if the kernel refuses.
+  ::prctl(PR_SET_TIMERSLACK, precise_timer_slack_ns);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (test_packet_pending_) {
+      send_test_packet(lock);
+      continue;
+    }
+    const int64_t now = clock_.now_ns();
+    if (!plan_release_ns_) {
+      if (current_ == nullptr) start_next_frame(now);
+      int64_t wire_ns = 0;
+      if (plan_burst(now, wire_ns) == 0) {
+        if (resend_count_ > 0) {
+          // Only resends wait, and the bandwidth reserve is spent: sleep until it refills.
+          const ResendJob& job = resend_jobs_[resend_head_];
+          const std::size_t bytes = job.slot->packet_size;
+          wake_.wait_until(lock, clock_.host_time_at(resend_budget_.available_at_ns(now, bytes)));
+        } else {
+          idle_.notify_all();
+          wake_.wait(lock);
+        }
+        continue;
+      }
+      plan_release_ns_ = pacer_.schedule_burst(now, wire_ns);
+    }
+    if (now < *plan_release_ns_) {
+      wake_.wait_until(lock, clock_.host_time_at(*plan_release_ns_));
+      continue;
+    }
+    execute_plan(lock);
+    plan_release_ns_.reset();
+    if (idle_locked()) idle_.notify_all();
+  }
+}
+
+}  // namespace camemu::stream

@@ -1,0 +1,162 @@
+#include "camemu/stream/pixel_pipeline.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "camemu/stream/byte_order.hpp"
+
+namespace camemu::stream {
+namespace {
+
+constexpr uint32_t mono8_shift = sensor_bit_depth - 8;
+constexpr uint32_t nibble_bits = 4;
+constexpr uint16_t low_nibble_mask = 0x0F;
+
+// Encodes a stream of 12-bit values in one pixel format. Mono12Packed pairs run
+// across row ends (the payload is one continuous pixel stream), hence the
+// pending pixel carried between rows.
+class PixelEncoder {
+ public:
+  PixelEncoder(PixelFormat format, uint8_t* out) : format_(format), begin_(out), cursor_(out) {}
+
+  void append(const uint16_t* values, uint32_t count) {
+    switch (format_) {
+      case PixelFormat::mono8:
+        for (uint32_t i = 0; i < count; ++i) cursor_[i] = static_cast<uint8_t>(values[i] >> mono8_shift);
+        cursor_ += count;
+        break;
+      case PixelFormat::mono12:
+        for (uint32_t i = 0; i < count; ++i) put_le16(cursor_ + 2 * i, values[i]);
+        cursor_ += 2 * static_cast<std::size_t>(count);
+        break;
+      case PixelFormat::mono12_packed:
+        append_packed(values, count);
+        break;
+    }
+  }
+
+  std::size_t finish() {
+    if (has_pending_) {
+      cursor_[0] = static_cast<uint8_t>(pending_ >> nibble_bits);
+      cursor_[1] = static_cast<uint8_t>(pending_ & low_nibble_mask);
+      cursor_ += 2;
+      has_pending_ = false;
+    }
+    return static_cast<std::size_t>(cursor_ - begin_);
+  }
+
+ private:
+  // GigE Vision Mono12Packed: byte0 = p0[11:4], byte1 = p1[3:0] << 4 | p0[3:0],
+  // byte2 = p1[11:4].
+  void put_pair(uint16_t first, uint16_t second) {
+    cursor_[0] = static_cast<uint8_t>(first >> nibble_bits);
+    cursor_[1] = static_cast<uint8_t>(((second & low_nibble_mask) << nibble_bits) | (first & low_nibble_mask));
+    cursor_[2] = static_cast<uint8_t>(second >> nibble_bits);
+    cursor_ += 3;
+  }
+
+  void append_packed(const uint16_t* values, uint32_t count) {
+    uint32_t i = 0;
+    if (has_pending_ && count > 0) {
+      put_pair(pending_, values[0]);
+      has_pending_ = false;
+      i = 1;
+    }
+    for (; i + 1 < count; i += 2) put_pair(values[i], values[i + 1]);
+    if (i < count) {
+      pending_ = values[i];
+      has_pending_ = true;
+    }
+  }
+
+  PixelFormat format_;
+  uint8_t* begin_;
+  uint8_t* cursor_;
+  bool has_pending_ = false;
+  uint16_t pending_ = 0;
+};
+
+uint32_t combine(uint32_t total, uint32_t count, BinningMode mode) {
+  if (mode == BinningMode::average) return total / count;
+  return std::min<uint32_t>(total, sensor_max_value);
+}
+
+bool settings_valid(const ImageSettings& settings) {
+  const auto binning_ok = [](uint32_t b) { return b >= 1 && b <= max_binning; };
+  return settings.width >= 1 && settings.height >= 1 && settings.width <= max_image_width &&
+         binning_ok(settings.binning_horizontal) && binning_ok(settings.binning_vertical) &&
+         pixel_format_from_code(static_cast<uint32_t>(settings.pixel_format)).has_value();
+}
+
+bool region_inside(const SensorFrameView& sensor, const ImageSettings& settings) {
+  const std::size_t stride = sensor.stride_pixels == 0 ? sensor.width : sensor.stride_pixels;
+  if (stride < sensor.width) return false;
+  const uint64_t first_x = static_cast<uint64_t>(settings.offset_x) * settings.binning_horizontal;
+  const uint64_t first_y = static_cast<uint64_t>(settings.offset_y) * settings.binning_vertical;
+  const uint64_t end_x = first_x + static_cast<uint64_t>(settings.width) * settings.binning_horizontal;
+  const uint64_t end_y = first_y + static_cast<uint64_t>(settings.height) * settings.binning_vertical;
+  if (first_x < sensor.origin_x || first_y < sensor.origin_y) return false;
+  if (end_x > static_cast<uint64_t>(sensor.origin_x) + sensor.width) return false;
+  if (end_y > static_cast<uint64_t>(sensor.origin_y) + sensor.height) return false;
+  if (sensor.height == 0) return false;
+  const uint64_t needed = (static_cast<uint64_t>(sensor.height) - 1) * stride + sensor.width;
+  return sensor.pixels.size() >= needed;
+}
+
+// Fills `row` with the image row `image_row` (before ReverseX) from the sensor.
+void fill_sensor_row(const SensorFrameView& sensor, const ImageSettings& settings, uint32_t image_row,
+                     uint16_t* row) {
+  const std::size_t stride = sensor.stride_pixels == 0 ? sensor.width : sensor.stride_pixels;
+  const uint32_t bin_x = settings.binning_horizontal;
+  const uint32_t bin_y = settings.binning_vertical;
+  const std::size_t sensor_y = (static_cast<std::size_t>(settings.offset_y) + image_row) * bin_y - sensor.origin_y;
+  const std::size_t sensor_x = static_cast<std::size_t>(settings.offset_x) * bin_x - sensor.origin_x;
+  const uint16_t* top = sensor.pixels.data() + sensor_y * stride + sensor_x;
+
+  if (bin_x == 1 && bin_y == 1) {
+    for (uint32_t column = 0; column < settings.width; ++column)
+      row[column] = std::min<uint16_t>(top[column], sensor_max_value);
+    return;
+  }
+  for (uint32_t column = 0; column < settings.width; ++column) {
+    uint32_t horizontal_total = 0;
+    for (uint32_t dx = 0; dx < bin_x; ++dx) {
+      uint32_t vertical_total = 0;
+      for (uint32_t dy = 0; dy < bin_y; ++dy)
+        vertical_total += std::min<uint16_t>(top[dy * stride + column * bin_x + dx], sensor_max_value);
+      horizontal_total += combine(vertical_total, bin_y, settings.binning_vertical_mode);
+    }
+    row[column] = static_cast<uint16_t>(combine(horizontal_total, bin_x, settings.binning_horizontal_mode));
+  }
+}
+
+}  // namespace
+
+uint64_t image_bytes(const ImageSettings& settings) {
+  return image_bytes(settings.pixel_format, settings.width, settings.height);
+}
+
+PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& settings, uint64_t frame_counter,
+                            std::span<uint8_t> out) {
+  if (!settings_valid(settings)) return {PipelineStatus::invalid_settings, 0};
+  const bool from_sensor = settings.test_image == TestImage::off;
+  if (from_sensor && !region_inside(sensor, settings)) return {PipelineStatus::region_outside_frame, 0};
+  if (out.size() < image_bytes(settings)) return {PipelineStatus::output_too_small, 0};
+
+  std::array<uint16_t, max_image_width> row{};
+  PixelEncoder encoder(settings.pixel_format, out.data());
+  for (uint32_t output_row = 0; output_row < settings.height; ++output_row) {
+    const uint32_t image_row = settings.reverse_y ? settings.height - 1 - output_row : output_row;
+    if (from_sensor) {
+      fill_sensor_row(sensor, settings, image_row, row.data());
+    } else {
+      for (uint32_t column = 0; column < settings.width; ++column)
+        row[column] = test_image_value(settings.test_image, column, image_row, frame_counter);
+    }
+    if (settings.reverse_x) std::reverse(row.begin(), row.begin() + settings.width);
+    encoder.append(row.data(), settings.width);
+  }
+  return {PipelineStatus::ok, encoder.finish()};
+}
+
+}  // namespace camemu::stream

@@ -1,0 +1,72 @@
+#include "camemu/stream/stream_constants.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "camemu/config/embedded_config.hpp"
+
+namespace camemu::stream {
+namespace {
+
+template <typename T>
+T required(const nlohmann::json& object, const char* file, const char* section, const char* key) {
+  const std::string where = std::string(file) + " " + section + "." + key;
+  if (!object.contains(section) || !object.at(section).contains(key))
+    throw std::runtime_error(where + " is missing");
+  try {
+    return object.at(section).at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw std::runtime_error(where + " has the wrong type");
+  }
+}
+
+}  // namespace
+
+StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohmann::json& stream) {
+  StreamConstants constants;
+  auto& link = constants.link;
+  link.bytes_per_second = required<double>(camera, "camera.json", "link", "bytes_per_second");
+  link.efficiency = required<double>(camera, "camera.json", "link", "efficiency");
+  link.packet_overhead_bytes = required<uint32_t>(camera, "camera.json", "link", "packet_overhead_bytes");
+  link.leader_bytes = required<uint32_t>(camera, "camera.json", "link", "leader_bytes");
+  link.leader_bytes_with_chunks = required<uint32_t>(camera, "camera.json", "link", "leader_bytes_with_chunks");
+  link.trailer_bytes = required<uint32_t>(camera, "camera.json", "link", "trailer_bytes");
+  link.packet_header_bytes = required<uint32_t>(camera, "camera.json", "link", "packet_header_bytes");
+  link.timestamp_tick_hz = camera.value("timestamp_tick_hz", link.timestamp_tick_hz);
+  if (!(link.bytes_per_second > 0) || !(link.efficiency > 0) || !(link.timestamp_tick_hz > 0))
+    throw std::runtime_error("camera.json link rates must be positive");
+
+  auto& sensor = constants.sensor;
+  sensor.line_time_us = required<double>(camera, "camera.json", "sensor_timing", "line_time_us");
+  sensor.vertical_blanking_lines = required<uint32_t>(camera, "camera.json", "sensor_timing", "vertical_blanking_lines");
+  sensor.exposure_overhead_us = required<double>(camera, "camera.json", "sensor_timing", "exposure_overhead_us");
+
+  auto& pacing = constants.pacing;
+  pacing.max_burst_packets = required<uint32_t>(stream, "stream.json", "pacing", "max_burst_packets");
+  pacing.max_burst_bytes = required<uint32_t>(stream, "stream.json", "pacing", "max_burst_bytes");
+  pacing.wire_overhead_bytes_per_datagram =
+      required<uint32_t>(stream, "stream.json", "pacing", "wire_overhead_bytes_per_datagram");
+  pacing.catch_up_rate_factor = required<double>(stream, "stream.json", "pacing", "catch_up_rate_factor");
+  pacing.max_debt_ms = required<double>(stream, "stream.json", "pacing", "max_debt_ms");
+  if (!(pacing.catch_up_rate_factor >= 1.0)) throw std::runtime_error("stream.json pacing.catch_up_rate_factor must be >= 1");
+  pacing.resend_budget_window_ms = required<double>(stream, "stream.json", "pacing", "resend_budget_window_ms");
+  pacing.udp_segmentation_offload = stream.value("pacing", nlohmann::json::object()).value("udp_segmentation_offload", false);
+  if (pacing.max_burst_packets == 0) throw std::runtime_error("stream.json pacing.max_burst_packets must be >= 1");
+
+  constants.frame_ring_slots = stream.value("frame_ring_slots", constants.frame_ring_slots);
+  if (constants.frame_ring_slots < 2) throw std::runtime_error("stream.json frame_ring_slots must be >= 2");
+  constants.default_bandwidth_reserve_percent =
+      required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_percent");
+  constants.default_bandwidth_reserve_accumulation =
+      required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_accumulation");
+  return constants;
+}
+
+const StreamConstants& stream_constants() {
+  static const StreamConstants constants =
+      parse_stream_constants(camemu::config::json("camera.json"), camemu::config::json("stream.json"));
+  return constants;
+}
+
+}  // namespace camemu::stream

@@ -1,0 +1,279 @@
+// Compiled once per SIMD target by Highway (foreach_target re-includes this
+// file); the best target for the running CPU is chosen at run time, so the
+// binary needs no -march flag.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "pixel_kernel.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "counter_hash.hpp"
+#include "pixel_kernel.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace camemu::sensor::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using DF = hn::ScalableTag<float>;
+using DI = hn::RebindToSigned<DF>;
+using DU = hn::RebindToUnsigned<DF>;
+using VF = hn::Vec<DF>;
+using VU = hn::Vec<DU>;
+
+// Mirrors detail::mix32.
+HWY_INLINE VU Mix32(DU du, VU x) {
+  x = hn::Xor(x, hn::ShiftRight<16>(x));
+  x = hn::Mul(x, hn::Set(du, 0x7feb352dU));
+  x = hn::Xor(x, hn::ShiftRight<15>(x));
+  x = hn::Mul(x, hn::Set(du, 0x846ca68bU));
+  return hn::Xor(x, hn::ShiftRight<16>(x));
+}
+
+// Mirrors detail::gaussian_from_bits.
+HWY_INLINE VF GaussianFromBits(DF df, VU h) {
+  const DU du;
+  const DI di;
+  const VU byte_mask = hn::Set(du, 0x00FF00FFU);
+  const VU pairs = hn::Add(hn::And(h, byte_mask), hn::And(hn::ShiftRight<8>(h), byte_mask));
+  const VU sum = hn::Add(hn::And(pairs, hn::Set(du, 0xFFFFU)), hn::ShiftRight<16>(pairs));
+  const VF x = hn::Sub(hn::ConvertTo(df, hn::BitCast(di, sum)), hn::Set(df, kByteSumCentre));
+  return hn::Mul(x, hn::MulAdd(hn::Set(df, kGaussCubic), hn::Mul(x, x), hn::Set(df, kGaussLinear)));
+}
+
+// exp(-m) for 0 <= m <= 64 (the largest allowed exact-Poisson mean): 2^t with
+// t = -m*log2(e) split into a rounded integer (exponent bits) and a fraction
+// in [-0.5, 0.5] (degree-6 Taylor series, relative error < 2e-7). Cheaper than
+// a general exp, which matters because dark frames need it for every pixel.
+HWY_INLINE VF ExpOfNegative(DF df, VF m) {
+  const DI di;
+  const VF t = hn::Mul(m, hn::Set(df, -1.4426950408889634f));
+  const VF whole = hn::Round(t);
+  const VF f = hn::Sub(t, whole);
+  VF p = hn::Set(df, 1.5403530393381608e-4f);  // ln2^6 / 720
+  p = hn::MulAdd(p, f, hn::Set(df, 1.3333558146428443e-3f));
+  p = hn::MulAdd(p, f, hn::Set(df, 9.6181291076284772e-3f));
+  p = hn::MulAdd(p, f, hn::Set(df, 5.5504108664821580e-2f));
+  p = hn::MulAdd(p, f, hn::Set(df, 0.24022650695910071f));
+  p = hn::MulAdd(p, f, hn::Set(df, 0.69314718055994531f));
+  p = hn::MulAdd(p, f, hn::Set(df, 1.0f));
+  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(hn::Add(hn::ConvertTo(di, whole), hn::Set(di, 127))));
+  return hn::Mul(p, scale);
+}
+
+// 1/k for the Poisson recursion p(k) = p(k-1) * mean / k.
+constexpr int kMaxPoissonCount = 256;
+struct Reciprocals {
+  float value[kMaxPoissonCount + 8];
+  constexpr Reciprocals() : value() {
+    for (int k = 1; k < kMaxPoissonCount + 8; ++k) value[k] = 1.0f / static_cast<float>(k);
+  }
+};
+constexpr Reciprocals kReciprocals;
+
+// Exact Poisson draw by CDF inversion for the lanes in `small` (means below
+// the exact-Poisson threshold); other lanes return 0. Dark frames (counts
+// nearly always 0 or 1) get through with one round of steps. Kept out of line
+// so its constants do not crowd the registers of the common path.
+HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VU bits) {
+  const DI di;
+  const VF u = hn::MulAdd(hn::ConvertTo(df, hn::BitCast(di, hn::ShiftRight<8>(bits))), hn::Set(df, 1.0f / 16777216.0f),
+                          hn::Set(df, 1.0f / 33554432.0f));
+  const VF clamped_mean = hn::IfThenElseZero(small, mean);
+  VF probability = ExpOfNegative(df, clamped_mean);
+  VF cdf = probability;
+  VF count = hn::Zero(df);
+  const VF one = hn::Set(df, 1.0f);
+  // Checked only every kStepsPerCheck steps: the check is a serialising
+  // branch, a step is four cheap ops. Extra steps do not change the result.
+  constexpr int kStepsPerCheck = 4;
+  // Beyond ~4x the largest allowed mean the float CDF can no longer grow.
+  for (int k = 1; k < kMaxPoissonCount; k += kStepsPerCheck) {
+    for (int j = 0; j < kStepsPerCheck; ++j) {
+      count = hn::Add(count, hn::IfThenElseZero(hn::Gt(u, cdf), one));
+      probability = hn::Mul(probability, hn::Mul(clamped_mean, hn::Set(df, kReciprocals.value[k + j])));
+      cdf = hn::Add(cdf, probability);
+    }
+    if (hn::AllFalse(df, hn::And(small, hn::Gt(u, cdf)))) break;
+  }
+  return hn::IfThenElseZero(small, count);
+}
+
+struct KernelVectors {
+  explicit KernelVectors(DF df, const FrameConstants& c)
+      : electrons_per_irradiance(hn::Set(df, c.electrons_per_irradiance)),
+        dark_electrons(hn::Set(df, c.dark_electrons)),
+        prnu_step(hn::Set(df, c.prnu_step)),
+        dsnu_step(hn::Set(df, c.dsnu_step_e)),
+        full_well(hn::Set(df, c.full_well_e)),
+        read_noise(hn::Set(df, c.read_noise_e)),
+        read_variance(hn::Set(df, c.read_noise_e * c.read_noise_e)),
+        poisson_below(hn::Set(df, c.poisson_exact_below_e)),
+        gain(hn::Set(df, c.gain_dn_per_e)),
+        black_level(hn::Set(df, c.black_level_dn)),
+        adc_max(hn::Set(df, 4095.0f)),
+        shot_key(hn::Set(DU(), c.shot_key)),
+        poisson_key(hn::Set(DU(), c.poisson_key)),
+        digital_shift(c.digital_shift) {}
+  VF electrons_per_irradiance, dark_electrons, prnu_step, dsnu_step, full_well, read_noise, read_variance,
+      poisson_below, gain, black_level, adc_max;
+  VU shot_key, poisson_key;
+  int digital_shift;
+};
+
+// One vector of pixels; returns 12-bit DNs. Each lane depends only on its own
+// inputs and pixel index, which makes frames independent of the work split.
+HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradiance, VF prnu_code, VF dsnu_code,
+                                        VU pixel_index) {
+  const DU du;
+  const DI di;
+  const VF signal = hn::Mul(irradiance, k.electrons_per_irradiance);
+  const VF mean = hn::MulAdd(hn::Mul(signal, k.prnu_step), prnu_code, hn::Add(signal, k.dark_electrons));
+
+  const VU shot_bits = Mix32(du, hn::Xor(pixel_index, k.shot_key));
+  const VF z = GaussianFromBits(df, shot_bits);
+
+  // Where Poisson ~ Gaussian, shot and read noise are one Gaussian draw of
+  // variance V = mean + sigma_d^2, plus a Cornish-Fisher term c*(z^2 - 1),
+  // c = mean/(6V), that restores the Poisson third cumulant (= mean). That
+  // term adds 2c^2 of variance, removed again under the square root.
+  // Clipping the sum at the full well leaves saturated pixels noiseless, as a
+  // clipped ADC output is on the real camera.
+  const VF variance = hn::Max(hn::Add(mean, k.read_variance), hn::Set(df, 1e-6f));
+  const VF skew = hn::Mul(hn::Mul(mean, hn::ApproximateReciprocal(variance)), hn::Set(df, 1.0f / 6.0f));
+  const VF sigma = hn::Sqrt(hn::Max(hn::NegMulAdd(hn::Add(skew, skew), skew, variance), hn::Zero(df)));
+  const VF skew_term = hn::Mul(skew, hn::MulSub(z, z, hn::Set(df, 1.0f)));
+  VF charge = hn::Add(hn::MulAdd(sigma, z, mean), skew_term);
+
+  const auto small = hn::Lt(mean, k.poisson_below);
+  if (!hn::AllFalse(df, small)) {
+    // Exact Poisson needs its own uniform; z then serves as the read noise.
+    const VU poisson_bits = Mix32(du, hn::Xor(pixel_index, k.poisson_key));
+    const VF poisson = hn::MulAdd(z, k.read_noise, PoissonByInversion(df, mean, small, poisson_bits));
+    charge = hn::IfThenElse(small, poisson, charge);
+  }
+  const VF electrons = hn::MulAdd(dsnu_code, k.dsnu_step, hn::Min(charge, k.full_well));
+  const VF dn = hn::MulAdd(electrons, k.gain, k.black_level);
+  // ADC: adding 1.5 * 2^23 rounds to the nearest integer (ties to even) and
+  // leaves it in the low mantissa bits; valid because 0 <= dn <= 4095.
+  const VF rounding_bias = hn::Set(df, 12582912.0f);
+  const VF biased = hn::Add(hn::Min(hn::Max(dn, hn::Zero(df)), k.adc_max), rounding_bias);
+  const auto quantised = hn::Sub(hn::BitCast(di, biased), hn::BitCast(di, rounding_bias));
+  return hn::Min(hn::ShiftLeftSame(quantised, k.digital_shift), hn::Set(di, 4095));
+}
+
+// Far beyond any physical irradiance, small enough that no intermediate overflows.
+constexpr float kMaxIrradiance = 1e20f;
+
+// One vector of a span: loads, synthesises, stores. Accumulates in `invalid`
+// the lanes whose irradiance was negative or NaN.
+template <bool kUniform, bool kStreamOut = false>
+HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, uint32_t first_index, const float* irradiance,
+                             const int8_t* prnu, const int8_t* dsnu, uint16_t* out, hn::Mask<DF>& invalid) {
+  const DF df;
+  const DI di;
+  const DU du;
+  const hn::Rebind<int8_t, DI> d8;
+  const hn::Rebind<uint16_t, DU> d16;
+  VF e = uniform;
+  if constexpr (!kUniform) {
+    e = hn::LoadU(df, irradiance);
+    // Rejects negatives, NaN and infinity; the clamp keeps the arithmetic
+    // finite (and the output defined) until the caller throws.
+    invalid = hn::Or(invalid, hn::Not(hn::And(hn::Ge(e, hn::Zero(df)), hn::Le(e, hn::Set(df, kMaxIrradiance)))));
+    e = hn::Min(hn::Max(e, hn::Zero(df)), hn::Set(df, kMaxIrradiance));
+  }
+  const VF prnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, prnu)));
+  const VF dsnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, dsnu)));
+  const VU index = hn::Add(hn::Iota(du, 0), hn::Set(du, first_index));
+  // DNs are already within 0..4095, so truncation is exact (and cheaper than a saturating demote).
+  const auto dn = hn::TruncateTo(d16, hn::BitCast(du, SynthesizeVector(df, k, e, prnu_code, dsnu_code, index)));
+  if constexpr (kStreamOut) {
+    hn::Stream(dn, d16, out);
+  } else {
+    hn::StoreU(dn, d16, out);
+  }
+}
+
+template <bool kUniform>
+bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) {
+  const DF df;
+  const size_t lanes = hn::Lanes(df);
+  const KernelVectors k(df, constants);
+  const VF uniform = hn::Set(df, span.uniform_irradiance);
+  auto invalid = hn::Not(hn::Ge(uniform, hn::Zero(df)));
+  // Pixels [i, i + rest) with rest <= lanes, through the same vector code
+  // (padded) so every pixel is computed identically wherever a span or
+  // alignment boundary falls.
+  auto run_padded = [&](size_t i, size_t rest) {
+    constexpr size_t kMaxLanes = 64;
+    HWY_ALIGN float irradiance[kMaxLanes] = {};
+    HWY_ALIGN int8_t prnu[kMaxLanes] = {};
+    HWY_ALIGN int8_t dsnu[kMaxLanes] = {};
+    HWY_ALIGN uint16_t out[kMaxLanes] = {};
+    if (!kUniform) std::memcpy(irradiance, span.irradiance + i, rest * sizeof(float));
+    std::memcpy(prnu, span.prnu_codes + i, rest);
+    std::memcpy(dsnu, span.dsnu_codes + i, rest);
+    SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(span.first_pixel_index + i), irradiance, prnu, dsnu, out,
+                           invalid);
+    std::memcpy(span.out12 + i, out, rest * sizeof(uint16_t));
+  };
+
+  // Locals: the stores below may alias anything, which would force the
+  // compiler to reload these from *span on every iteration.
+  const float* const irradiance = span.irradiance;
+  const int8_t* const prnu_codes = span.prnu_codes;
+  const int8_t* const dsnu_codes = span.dsnu_codes;
+  uint16_t* const out12 = span.out12;
+  const size_t count = span.count;
+  const uint32_t first_index = span.first_pixel_index;
+
+  size_t i = 0;
+  if (constants.stream_output) {
+    // Non-temporal stores skip the read-for-ownership of a frame that is far
+    // larger than the caches; they need aligned addresses, so the first few
+    // pixels go through the padded path below.
+    const size_t vector_bytes = lanes * sizeof(uint16_t);
+    const size_t misalignment = reinterpret_cast<uintptr_t>(out12) % vector_bytes;
+    size_t head = misalignment == 0 ? 0 : (vector_bytes - misalignment) / sizeof(uint16_t);
+    if (misalignment % sizeof(uint16_t) != 0) head = count;  // odd address: never aligned
+    head = std::min(head, count);
+    if (head > 0) run_padded(0, head);
+    i = head;
+    for (; i + lanes <= count; i += lanes) {
+      SynthesizeAt<kUniform, true>(k, uniform, static_cast<uint32_t>(first_index + i),
+                                   kUniform ? nullptr : irradiance + i, prnu_codes + i, dsnu_codes + i, out12 + i,
+                                   invalid);
+    }
+  } else {
+    for (; i + lanes <= count; i += lanes) {
+      SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(first_index + i), kUniform ? nullptr : irradiance + i,
+                             prnu_codes + i, dsnu_codes + i, out12 + i, invalid);
+    }
+  }
+  if (i < count) run_padded(i, count - i);
+  return hn::AllFalse(df, invalid);
+}
+
+bool SynthesizeSpan(const FrameConstants& constants, const PixelSpan& span) {
+  return span.irradiance == nullptr ? SynthesizeSpanImpl<true>(constants, span)
+                                    : SynthesizeSpanImpl<false>(constants, span);
+}
+
+}  // namespace camemu::sensor::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace camemu::sensor::detail {
+
+HWY_EXPORT(SynthesizeSpan);
+
+bool synthesize_span(const FrameConstants& constants, const PixelSpan& span) {
+  return HWY_DYNAMIC_DISPATCH(SynthesizeSpan)(constants, span);
+}
+
+}  // namespace camemu::sensor::detail
+#endif

@@ -1,0 +1,59 @@
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace camemu::genicam::test {
+
+GenicamIdentity identity_with_chunk_layouts() {
+  GenicamIdentity identity;
+  identity.chunks = {
+      {"Timestamp", {0x0A5A0007, 0, 8, false}},
+      {"LineStatusAll", {0x0A5A0008, 0, 4, false}},
+      {"Framecounter", {0x0A5A0009, 0, 4, false}},
+      {"Triggerinputcounter", {0x0A5A000A, 0, 4, false}},
+      {"PayloadCRC16", {0x0A5A0011, 0, 4, false}},
+      {"ExposureTime", {0x0A5A0013, 0, 8, true}},
+      {"GainAll", {0x0A5A0014, 0, 4, false}},
+  };
+  return identity;
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), read);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+namespace {
+std::filesystem::path unique_temp_path(const std::string& name) {
+  return std::filesystem::path(::testing::TempDir()) / ("camemu_genicam_" + std::to_string(getpid()) + "_" + name);
+}
+}  // namespace
+
+TempFile::TempFile(const std::string& name, std::string_view content) : path_(unique_temp_path(name)) {
+  std::ofstream(path_, std::ios::binary).write(content.data(), static_cast<std::streamsize>(content.size()));
+}
+
+TempFile::TempFile(const std::string& name, const std::vector<uint8_t>& content) : path_(unique_temp_path(name)) {
+  std::ofstream(path_, std::ios::binary)
+      .write(reinterpret_cast<const char*>(content.data()), static_cast<std::streamsize>(content.size()));
+}
+
+TempFile::~TempFile() {
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+}
+
+}  // namespace camemu::genicam::test

@@ -1,0 +1,35 @@
+#pragma once
+#include "genicam/genicam_xml.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace camemu::genicam::test {
+
+// Chunk layouts standing in for the streaming engineer's config/stream.json.
+GenicamIdentity identity_with_chunk_layouts();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+CommandResult run_command(const std::string& command);
+
+// A file in the test temp directory, removed when the object goes away.
+class TempFile {
+ public:
+  TempFile(const std::string& name, std::string_view content);
+  TempFile(const std::string& name, const std::vector<uint8_t>& content);
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace camemu::genicam::test

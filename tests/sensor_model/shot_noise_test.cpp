@@ -1,0 +1,103 @@
+// Shot noise statistics, observed without read noise or fixed patterns at the
+// highest gain where one electron is ~5.7 DN, so electron counts can be read
+// back from the DNs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "sensor_test_support.hpp"
+
+namespace camemu::sensor::testing {
+namespace {
+
+const Imx267Sensor& noiseless_readout_sensor() {
+  static const Imx267Sensor sensor(default_parameters().with_overrides({{"charge", {{"read_noise_e", 0.0}}},
+                                                                        {"dark_current", {{"e_per_s", 0.0}}},
+                                                                        {"fixed_pattern",
+                                                                         {{"prnu_fraction", 0.0},
+                                                                          {"dsnu_e", 0.0},
+                                                                          {"hot_pixel_count", 0},
+                                                                          {"dead_pixel_count", 0}}}}),
+                                   3, kSerial);
+  return sensor;
+}
+
+// Electrons per pixel recovered from one flat frame with mean `electrons`.
+std::vector<double> electron_counts(double electrons, uint64_t frame) {
+  const Imx267Sensor& s = noiseless_readout_sensor();
+  const int gain_raw = s.parameters().gain_raw_max;
+  const double k = s.system_gain_dn_per_e(gain_raw);
+  ExposureSettings e = settings(10000.0, gain_raw);
+  const auto dn = flat_frame(s, irradiance_for_electrons(s, electrons), e, frame);
+  std::vector<double> counts(dn.size());
+  for (size_t i = 0; i < dn.size(); ++i) counts[i] = (dn[i] - 240.0) / k;
+  return counts;
+}
+
+double central_moment(const std::vector<double>& v, int order) {
+  const double m = mean_of(v);
+  double sum = 0;
+  for (double x : v) sum += std::pow(x - m, order);
+  return sum / static_cast<double>(v.size());
+}
+
+TEST(ShotNoise, SmallMeansFollowThePoissonDistributionExactly) {
+  for (double lambda : {0.3, 2.0, 9.0}) {
+    const auto counts = electron_counts(lambda, 5);
+    const double n = static_cast<double>(counts.size());
+    std::vector<double> histogram(64, 0.0);
+    for (double c : counts) {
+      const double k = std::round(c);
+      ASSERT_NEAR(c, k, 0.1) << "counts must be whole electrons";
+      ASSERT_GE(k, 0.0);
+      if (k < 64) histogram[static_cast<size_t>(k)] += 1.0;
+    }
+    double pmf = std::exp(-lambda);
+    for (int k = 0; k < 20; ++k) {
+      const double se = std::sqrt(pmf * (1 - pmf) / n);
+      EXPECT_NEAR(histogram[k] / n, pmf, 5 * se + 1e-6) << "lambda " << lambda << " k " << k;
+      pmf *= lambda / (k + 1);
+    }
+  }
+}
+
+TEST(ShotNoise, LargeMeansHavePoissonMeanVarianceAndSkewness) {
+  for (double lambda : {20.0, 60.0, 400.0}) {
+    const auto counts = electron_counts(lambda, 6);
+    const size_t n = counts.size();
+    const double var = central_moment(counts, 2);
+    EXPECT_NEAR(mean_of(counts), lambda, 5 * std::sqrt(lambda / n)) << lambda;
+    EXPECT_NEAR(var, lambda, 5 * variance_standard_error(lambda, n)) << lambda;
+    const double skewness = central_moment(counts, 3) / std::pow(var, 1.5);
+    EXPECT_NEAR(skewness, 1.0 / std::sqrt(lambda), 5 * std::sqrt(6.0 / n)) << lambda;
+  }
+}
+
+TEST(ShotNoise, VarianceIsContinuousAcrossTheExactPoissonThreshold) {
+  const double threshold = noiseless_readout_sensor().parameters().poisson_exact_below_e;
+  for (double lambda : {threshold - 0.5, threshold + 0.5}) {
+    const auto counts = electron_counts(lambda, 7);
+    EXPECT_NEAR(central_moment(counts, 2), lambda, 5 * variance_standard_error(lambda, counts.size())) << lambda;
+  }
+}
+
+TEST(ShotNoise, ReadNoiseIsGaussianInShape) {
+  // Dark frames at high gain are read noise only: excess kurtosis ~0 and
+  // about 4.55 % of pixels beyond 2 sigma.
+  const Imx267Sensor& s = clean_sensor();
+  const int gain_raw = s.parameters().gain_raw_max;
+  const auto dn = flat_frame(s, 0.0f, settings(10000.0, gain_raw), 8);
+  std::vector<double> v(dn.begin(), dn.end());
+  const size_t n = v.size();
+  const double var = central_moment(v, 2);
+  EXPECT_NEAR(central_moment(v, 4) / (var * var) - 3.0, 0.0, 5 * std::sqrt(24.0 / n));
+  const double m = mean_of(v);
+  double beyond = 0;
+  for (double x : v) beyond += std::abs(x - m) > 2 * std::sqrt(var) ? 1 : 0;
+  const double p = std::erfc(2.0 / std::sqrt(2.0));
+  EXPECT_NEAR(beyond / n, p, 5 * std::sqrt(p * (1 - p) / n));
+}
+
+}  // namespace
+}  // namespace camemu::sensor::testing

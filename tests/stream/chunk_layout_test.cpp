@@ -1,0 +1,129 @@
+#include "camemu/stream/chunk_layout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "camemu/config/embedded_config.hpp"
+#include "camemu/stream/byte_order.hpp"
+#include "camemu/stream/crc16.hpp"
+
+namespace camemu::stream {
+namespace {
+
+TEST(Crc16, MatchesTheXmodemCheckValue) {
+  constexpr std::string_view check = "123456789";
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(check.data()), check.size());
+  EXPECT_EQ(crc16_xmodem(bytes), 0x31C3);
+  EXPECT_EQ(crc16_xmodem(bytes.subspan(4), crc16_xmodem(bytes.first(4))), 0x31C3);  // resumable
+}
+
+ChunkSelection all_chunks() {
+  ChunkSelection selection;
+  for (std::size_t i = 0; i < chunk_kind_count; ++i) selection.enable(static_cast<ChunkKind>(i));
+  return selection;
+}
+
+TEST(ChunkLayout, CatalogHasEveryChunkWithDistinctIds) {
+  const ChunkCatalog& catalog = chunk_catalog();
+  EXPECT_EQ(catalog[ChunkKind::timestamp].selector, "Timestamp");
+  EXPECT_EQ(catalog[ChunkKind::timestamp].selector_value, 7u);
+  EXPECT_EQ(catalog[ChunkKind::timestamp].feature, "ChunkTimestamp");
+  EXPECT_EQ(catalog[ChunkKind::payload_crc16].selector_value, 17u);
+  ASSERT_NE(catalog.find_selector("GainAll"), nullptr);
+  EXPECT_EQ(catalog.find_selector("GainAll")->kind, ChunkKind::gain_all);
+  for (std::size_t a = 0; a < chunk_kind_count; ++a)
+    for (std::size_t b = a + 1; b < chunk_kind_count; ++b)
+      EXPECT_NE(catalog.entries[a].chunk_id, catalog.entries[b].chunk_id);
+}
+
+TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
+  const ChunkCatalog& catalog = chunk_catalog();
+  const std::size_t image_bytes = 13;  // odd size exercises the padding
+  const ChunkSelection selection = all_chunks();
+  const uint64_t total = chunked_payload_bytes(image_bytes, selection);
+  // 16 padded image + 8 trailer, then 8+4+4+4+4+4+4 data and 7 trailers.
+  EXPECT_EQ(total, 16u + 8u + 32u + 7u * 8u);
+
+  std::vector<uint8_t> payload(total, 0xEE);
+  for (std::size_t i = 0; i < image_bytes; ++i) payload[i] = static_cast<uint8_t>(i + 1);
+  ChunkValues values;
+  values.timestamp_ticks = 0x1122334455667788ULL;
+  values.frame_counter = 77;
+  values.exposure_time_us = 5000.5F;
+  values.gain_all = 36;
+  values.line_status_all = 0b101;
+  values.trigger_input_counter = 12;
+  ASSERT_EQ(append_chunks(payload, image_bytes, selection, values), total);
+
+  // Image chunk trailer right after the padded image: id then length, big-endian.
+  EXPECT_EQ(get_be32(payload.data() + 16), catalog[ChunkKind::image].chunk_id);
+  EXPECT_EQ(get_be32(payload.data() + 20), 16u);
+  EXPECT_EQ(payload[13], 0);  // padding is zeroed
+  const auto image = find_chunk(payload, catalog[ChunkKind::image].chunk_id);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->data(), payload.data());
+  EXPECT_EQ(image->size(), 16u);
+
+  // The CRC chunk is last.
+  EXPECT_EQ(get_be32(payload.data() + total - 8), catalog[ChunkKind::payload_crc16].chunk_id);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::timestamp), values.timestamp_ticks);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::framecounter), 77u);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::gain_all), 36u);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::line_status_all), 5u);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::trigger_input_counter), 12u);
+  EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::exposure_time), 5000.5);
+  EXPECT_TRUE(payload_crc_matches(payload));
+
+  // CRC covers the image and every chunk before the CRC chunk.
+  const std::size_t crc_chunk_start = total - 8 - 4;
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::payload_crc16),
+            crc16_xmodem(std::span<const uint8_t>(payload.data(), crc_chunk_start)));
+  payload[2] ^= 0x40;
+  EXPECT_FALSE(payload_crc_matches(payload));
+}
+
+TEST(ChunkLayout, OnlyEnabledChunksArePresent) {
+  ChunkSelection selection;
+  selection.enable(ChunkKind::framecounter);
+  std::vector<uint8_t> payload(chunked_payload_bytes(8, selection));
+  EXPECT_EQ(payload.size(), 8u + 8u + 4u + 8u);
+  ASSERT_GT(append_chunks(payload, 8, selection, ChunkValues{}), 0u);
+  EXPECT_TRUE(read_chunk_integer(payload, ChunkKind::framecounter));
+  EXPECT_FALSE(read_chunk_integer(payload, ChunkKind::timestamp));
+  selection.enable(ChunkKind::framecounter, false);
+  EXPECT_FALSE(selection.enabled(ChunkKind::framecounter));
+  EXPECT_TRUE(selection.enabled(ChunkKind::image));
+}
+
+TEST(ChunkLayout, MalformedChainsAndSmallBuffersAreHandled) {
+  std::vector<uint8_t> garbage(64, 0xFF);  // trailer lengths far beyond the buffer
+  EXPECT_FALSE(find_chunk(garbage, 0xFFFFFFFF));
+  EXPECT_FALSE(payload_crc_matches(garbage));
+  std::vector<uint8_t> zeros(64, 0);  // zero lengths walk to the start and stop
+  EXPECT_FALSE(find_chunk(zeros, 1));
+  std::vector<uint8_t> tiny(5);
+  EXPECT_FALSE(find_chunk(tiny, 0));
+  std::vector<uint8_t> small(10);
+  EXPECT_EQ(append_chunks(small, 8, all_chunks(), ChunkValues{}), 0u);
+}
+
+TEST(ChunkLayout, CatalogParsingNamesTheBadField) {
+  auto config = camemu::config::json("stream.json");
+  config["chunks"]["entries"][1]["chunk_id"] = "zz";
+  try {
+    parse_chunk_catalog(config);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("Timestamp"), std::string::npos);
+  }
+  auto missing = camemu::config::json("stream.json");
+  missing["chunks"]["entries"].erase(2);
+  EXPECT_THROW(parse_chunk_catalog(missing), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace camemu::stream

@@ -1,0 +1,274 @@
+#include "camemu/stream/gvsp_streamer.hpp"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <asio.hpp>
+#include <chrono>
+#include <map>
+#include <vector>
+
+#include "camemu/stream/gvsp_codec.hpp"
+
+namespace camemu::stream {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The host side: a UDP socket on 127.0.0.1 collecting datagrams.
+class LoopbackReceiver {
+ public:
+  LoopbackReceiver() : socket_(io_, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0)) {
+    socket_.set_option(asio::socket_base::receive_buffer_size(4 << 20));
+  }
+
+  asio::ip::udp::endpoint endpoint() const { return socket_.local_endpoint(); }
+
+  // Datagrams that arrive until `quiet` passes with none (or `limit` is reached).
+  std::vector<std::vector<uint8_t>> receive(std::chrono::milliseconds quiet, std::size_t limit = SIZE_MAX) {
+    std::vector<std::vector<uint8_t>> datagrams;
+    std::vector<uint8_t> buffer(70000);
+    pollfd descriptor{socket_.native_handle(), POLLIN, 0};
+    while (datagrams.size() < limit && ::poll(&descriptor, 1, static_cast<int>(quiet.count())) > 0) {
+      const std::size_t length = socket_.receive(asio::buffer(buffer));
+      datagrams.emplace_back(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(length));
+    }
+    return datagrams;
+  }
+
+ private:
+  asio::io_context io_;
+  asio::ip::udp::socket socket_;
+};
+
+struct Reassembled {
+  std::optional<gvsp::ImageLeader> leader;
+  std::optional<gvsp::ImageTrailer> trailer;
+  std::map<uint32_t, std::vector<uint8_t>> payload_packets;
+  std::vector<uint8_t> payload() const {
+    std::vector<uint8_t> bytes;
+    for (const auto& [id, data] : payload_packets) bytes.insert(bytes.end(), data.begin(), data.end());
+    return bytes;
+  }
+};
+
+std::map<uint64_t, Reassembled> reassemble(const std::vector<std::vector<uint8_t>>& datagrams) {
+  std::map<uint64_t, Reassembled> blocks;
+  for (const auto& datagram : datagrams) {
+    const auto packet = gvsp::decode_packet(datagram);
+    if (!packet || packet->header.status >= 0x8000) continue;
+    auto& block = blocks[packet->header.block_id];
+    switch (packet->header.format) {
+      case gvsp::PacketFormat::leader: block.leader = gvsp::decode_image_leader(packet->body); break;
+      case gvsp::PacketFormat::trailer: block.trailer = gvsp::decode_image_trailer(packet->body); break;
+      case gvsp::PacketFormat::payload:
+        block.payload_packets[packet->header.packet_id].assign(packet->body.begin(), packet->body.end());
+        break;
+    }
+  }
+  return blocks;
+}
+
+std::vector<uint8_t> test_payload(std::size_t size, uint8_t salt) {
+  std::vector<uint8_t> payload(size);
+  for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<uint8_t>((i * 31 + salt) ^ (i >> 8));
+  return payload;
+}
+
+FrameToSend small_frame(const std::vector<uint8_t>& payload, uint32_t width, uint32_t height) {
+  FrameToSend frame;
+  frame.leader.pixel_format = 0x01080001;
+  frame.leader.size_x = width;
+  frame.leader.size_y = height;
+  frame.leader.timestamp_ticks = 123456789;
+  frame.payload = payload;
+  return frame;
+}
+
+class GvspStreamerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ChannelSettings settings;
+    settings.packet_size = 576;
+    streamer_.set_channel_settings(settings);
+    streamer_.set_destination(receiver_.endpoint());
+  }
+
+  HostStreamClock clock_;
+  LoopbackReceiver receiver_;
+  GvspStreamer streamer_{clock_};
+};
+
+TEST_F(GvspStreamerTest, SendsOneFrameThatReassemblesExactly) {
+  const auto payload = test_payload(64 * 48, 1);
+  const auto result = streamer_.submit_frame(small_frame(payload, 64, 48));
+  ASSERT_TRUE(result.accepted);
+  EXPECT_EQ(result.block_id, 1u);
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+
+  const auto datagrams = receiver_.receive(200ms);
+  ASSERT_EQ(datagrams.size(), (64u * 48u + 539u) / 540u + 2u);
+  for (std::size_t i = 1; i + 2 < datagrams.size(); ++i) EXPECT_EQ(datagrams[i].size(), 576u - 28u);
+  const auto blocks = reassemble(datagrams);
+  ASSERT_EQ(blocks.size(), 1u);
+  const auto& block = blocks.at(1);
+  ASSERT_TRUE(block.leader);
+  ASSERT_TRUE(block.trailer);
+  EXPECT_EQ(block.leader->size_x, 64u);
+  EXPECT_EQ(block.leader->timestamp_ticks, 123456789u);
+  EXPECT_EQ(block.trailer->size_y, 48u);
+  EXPECT_EQ(block.payload(), payload);
+  EXPECT_EQ(streamer_.statistics().frames_sent, 1u);
+}
+
+TEST_F(GvspStreamerTest, ResendsRequestedPacketsFlaggedAsResent) {
+  const auto payload = test_payload(5000, 2);
+  const auto block_id = streamer_.submit_frame(small_frame(payload, 100, 50)).block_id;
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  receiver_.receive(100ms);
+
+  streamer_.resend(ResendRequest{0, block_id, 2, 3, false});
+  const auto datagrams = receiver_.receive(200ms);
+  ASSERT_EQ(datagrams.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto packet = gvsp::decode_packet(datagrams[i]);
+    ASSERT_TRUE(packet);
+    EXPECT_EQ(packet->header.status, gvsp::status::packet_resend);
+    EXPECT_EQ(packet->header.packet_id, 2u + i);
+    EXPECT_TRUE(std::equal(packet->body.begin(), packet->body.end(), payload.begin() + (1 + i) * 540));
+  }
+}
+
+TEST_F(GvspStreamerTest, AbsurdRangesAreClampedToTheFrame) {
+  const auto payload = test_payload(1000, 3);
+  const auto block_id = streamer_.submit_frame(small_frame(payload, 10, 100)).block_id;
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  receiver_.receive(100ms);
+  streamer_.resend(ResendRequest{0, block_id, 0, 0xFFFFFF, false});
+  const auto datagrams = receiver_.receive(200ms);
+  EXPECT_EQ(datagrams.size(), 2u + 2u);  // leader, 2 payload packets, trailer
+  const auto blocks = reassemble(datagrams);
+  EXPECT_EQ(blocks.at(block_id).payload(), payload);
+}
+
+TEST_F(GvspStreamerTest, UnknownBlockOrRangeGetsPacketUnavailable) {
+  streamer_.resend(ResendRequest{0, 999, 1, 1, false});
+  const auto payload = test_payload(1000, 4);
+  const auto block_id = streamer_.submit_frame(small_frame(payload, 10, 100)).block_id;
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  receiver_.receive(100ms);
+  streamer_.resend(ResendRequest{0, block_id, 50, 60, false});  // past the trailer
+  streamer_.resend(ResendRequest{0, block_id, 3, 1, false});    // inverted
+  const auto datagrams = receiver_.receive(200ms);
+  ASSERT_EQ(datagrams.size(), 2u);
+  for (const auto& datagram : datagrams) {
+    const auto packet = gvsp::decode_packet(datagram);
+    ASSERT_TRUE(packet);
+    EXPECT_EQ(packet->header.status, gvsp::status::packet_unavailable);
+    EXPECT_EQ(packet->header.block_id, block_id);
+  }
+  EXPECT_EQ(streamer_.statistics().unavailable_answers, 3u);
+}
+
+TEST_F(GvspStreamerTest, ExtendedIdsStreamAndResend) {
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.extended_ids = true;
+  streamer_.set_channel_settings(settings);
+  const auto payload = test_payload(3000, 5);
+  const auto block_id = streamer_.submit_frame(small_frame(payload, 60, 50)).block_id;
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  auto datagrams = receiver_.receive(200ms);
+  ASSERT_FALSE(datagrams.empty());
+  EXPECT_EQ(datagrams[1].size(), 576u - 28u);
+  const auto blocks = reassemble(datagrams);
+  EXPECT_EQ(blocks.at(block_id).payload(), payload);
+
+  streamer_.resend(ResendRequest{0, block_id, 1, 1, true});
+  datagrams = receiver_.receive(200ms);
+  ASSERT_EQ(datagrams.size(), 1u);
+  const auto packet = gvsp::decode_packet(datagrams[0]);
+  ASSERT_TRUE(packet);
+  EXPECT_TRUE(packet->header.extended_ids);
+  EXPECT_EQ(packet->header.flags & gvsp::extended_flags::packet_resend, gvsp::extended_flags::packet_resend);
+  EXPECT_EQ(packet->body.size(), 576u - 48u);
+}
+
+TEST_F(GvspStreamerTest, FireTestPacketIsScpsMinus28Bytes) {
+  streamer_.fire_test_packet();
+  const auto datagrams = receiver_.receive(200ms);
+  ASSERT_EQ(datagrams.size(), 1u);
+  EXPECT_EQ(datagrams[0].size(), 576u - 28u);
+}
+
+TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
+  // 4 slots: a 100-packet frame at 1 ms per packet keeps the link busy for
+  // ~0.1 s while three more wait; the fifth and sixth find no slot.
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.packet_delay_ticks = 125000;  // 1 ms per packet
+  streamer_.set_channel_settings(settings);
+  const auto payload = test_payload(540 * 100, 6);
+  int accepted = 0;
+  for (int i = 0; i < 6; ++i) accepted += streamer_.submit_frame(small_frame(payload, 540, 100)).accepted;
+  EXPECT_EQ(accepted, 4);
+  EXPECT_EQ(streamer_.statistics().frames_dropped_buffer_full, 2u);
+  streamer_.stop();
+}
+
+TEST_F(GvspStreamerTest, LeasedBuffersAreSentWithoutCopyAndUnusedLeasesFreeTheirSlot) {
+  {
+    FrameBufferLease unused = streamer_.acquire_frame_buffer(100);
+    ASSERT_TRUE(unused);
+  }
+  FrameBufferLease lease = streamer_.acquire_frame_buffer(1000);
+  ASSERT_TRUE(lease);
+  ASSERT_EQ(lease.buffer().size(), 1000u);
+  for (std::size_t i = 0; i < 1000; ++i) lease.buffer()[i] = static_cast<uint8_t>(i);
+  const std::vector<uint8_t> expected(lease.buffer().begin(), lease.buffer().end());
+  gvsp::ImageLeader leader;
+  leader.size_x = 10;
+  leader.size_y = 100;
+  const auto result = streamer_.submit_frame(std::move(lease), leader);
+  ASSERT_TRUE(result.accepted);
+  EXPECT_FALSE(lease);
+  ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  const auto blocks = reassemble(receiver_.receive(200ms));
+  EXPECT_EQ(blocks.at(result.block_id).payload(), expected);
+  EXPECT_EQ(blocks.at(result.block_id).trailer->size_y, 100u);
+}
+
+TEST(GvspStreamerFaults, InjectedDropsLoseThoseExactPacketsAndResendRecoversThem) {
+  HostStreamClock clock;
+  LoopbackReceiver receiver;
+  StreamerOptions options;
+  options.faults.seed = 3;
+  options.faults.drop_ratio = 0.2;
+  GvspStreamer streamer(clock, options);
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver.endpoint());
+
+  const auto payload = test_payload(540 * 40, 7);
+  const auto block_id = streamer.submit_frame(small_frame(payload, 540, 40)).block_id;
+  ASSERT_TRUE(streamer.wait_until_idle(2s));
+  const auto first_pass = receiver.receive(200ms);
+  const auto dropped = streamer.statistics().packets_dropped_injected;
+  EXPECT_GT(dropped, 0u);
+  EXPECT_EQ(first_pass.size() + dropped, 42u);
+
+  // The host asks for everything it missed, one request per packet.
+  const auto blocks = reassemble(first_pass);
+  const auto& block = blocks.at(block_id);
+  for (uint32_t id = 1; id <= 40; ++id)
+    if (!block.payload_packets.contains(id)) streamer.resend(ResendRequest{0, block_id, id, id, false});
+  ASSERT_TRUE(streamer.wait_until_idle(2s));
+  auto all = first_pass;
+  const auto resent = receiver.receive(200ms);
+  all.insert(all.end(), resent.begin(), resent.end());
+  EXPECT_EQ(reassemble(all).at(block_id).payload(), payload);
+}
+
+}  // namespace
+}  // namespace camemu::stream

@@ -1,0 +1,162 @@
+#include "camemu/stream/packet_pacer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace camemu::stream {
+namespace {
+
+constexpr std::size_t full_packet_udp_bytes = 1472;  // SCPS 1500
+
+struct Burst {
+  int64_t release_ns;  // when the burst actually leaves
+  std::size_t packets;
+};
+
+// Sends `total` packets the way the streamer does: bursts of at most
+// max_burst_packets, each released when the pacer says, the sender waking
+// lateness(burst index) after the release time.
+template <typename Lateness>
+std::vector<Burst> simulate_with(PacketPacer& pacer, std::size_t total, Lateness lateness) {
+  std::vector<Burst> bursts;
+  int64_t now = 0;
+  std::size_t sent = 0;
+  while (sent < total) {
+    const std::size_t packets = std::min<std::size_t>(pacer.settings().max_burst_packets, total - sent);
+    const int64_t wire = static_cast<int64_t>(packets) * pacer.wire_time_ns(full_packet_udp_bytes);
+    const int64_t release = pacer.schedule_burst(now, wire);
+    const int64_t sent_at = std::max(now, release);
+    bursts.push_back({sent_at, packets});
+    now = sent_at + lateness(bursts.size() - 1);
+    sent += packets;
+  }
+  return bursts;
+}
+
+std::vector<Burst> simulate(PacketPacer& pacer, std::size_t total, int64_t lateness_ns) {
+  return simulate_with(pacer, total, [lateness_ns](std::size_t) { return lateness_ns; });
+}
+
+TEST(PacketPacer, WireTimeFollowsTheLinkRatePlusPacketDelay) {
+  PacingSettings settings;
+  settings.link_bytes_per_second = 125e6;
+  PacketPacer pacer(settings);
+  EXPECT_EQ(pacer.wire_time_ns(1472), (1472 + 64) * 8);  // 8 ns per byte at 1 Gbit/s
+  settings.packet_delay_ns = 800;
+  pacer.set_settings(settings);
+  EXPECT_EQ(pacer.wire_time_ns(1472), (1472 + 64) * 8 + 800);
+}
+
+TEST(PacketPacer, AFrameLeavesInSmallBurstsAtTheLinkRate) {
+  PacingSettings settings;
+  settings.link_bytes_per_second = 122e6;
+  settings.max_burst_packets = 16;
+  PacketPacer pacer(settings);
+  const std::size_t frame_packets = 6068;
+  const auto bursts = simulate(pacer, frame_packets, 0);
+
+  std::size_t largest = 0;
+  for (const auto& burst : bursts) largest = std::max(largest, burst.packets);
+  EXPECT_LE(largest, 16u);
+  EXPECT_GE(bursts.size(), frame_packets / 16);
+
+  const double duration_s = static_cast<double>(pacer.link_free_at_ns() - bursts.front().release_ns) * 1e-9;
+  const double bytes = static_cast<double>(frame_packets) * (full_packet_udp_bytes + 64);
+  EXPECT_NEAR(bytes / duration_s, 122e6, 122e6 * 0.001);
+  // Bursts are evenly spaced: 16 packets every ~0.2 ms, not one burst per frame.
+  const int64_t spacing = bursts[1].release_ns - bursts[0].release_ns;
+  EXPECT_NEAR(static_cast<double>(spacing), 16 * 1536 / 122e6 * 1e9, 16.0);  // 1 ns rounding per packet
+}
+
+TEST(PacketPacer, LateWakeupsAreRepaidWithCloserBurstsNotLongerOnes) {
+  PacingSettings settings;
+  settings.link_bytes_per_second = 122e6;
+  settings.max_burst_packets = 16;
+  settings.catch_up_rate_factor = 2.0;
+  PacketPacer pacer(settings);
+  const int64_t burst_wire = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  // Usually 30 us late, every 20th wake-up 2 ms late (a loaded host).
+  const auto bursts = simulate_with(pacer, 6068, [](std::size_t index) -> int64_t {
+    return index % 20 == 19 ? 2'000'000 : 30'000;
+  });
+  const int64_t last_end = bursts.back().release_ns + burst_wire;
+  const double duration_s = static_cast<double>(last_end - bursts.front().release_ns) * 1e-9;
+  EXPECT_NEAR(6068 * 1536 / duration_s, 122e6, 122e6 * 0.03);  // the frame still takes its link time
+  for (std::size_t i = 1; i < bursts.size(); ++i)
+    EXPECT_GE(bursts[i].release_ns - bursts[i - 1].release_ns, burst_wire / 2 - 1) << "burst " << i;
+}
+
+TEST(PacketPacer, AFrameAfterAnIdleLinkOwesNothing) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  PacketPacer pacer(settings);
+  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  pacer.schedule_burst(0, burst);
+  pacer.defer_until(1'000'000'000);  // the streamer does this at every frame start
+  const int64_t first = pacer.schedule_burst(1'000'000'000, burst);
+  const int64_t second = pacer.schedule_burst(1'000'000'000, burst);
+  EXPECT_EQ(first, 1'000'000'000);
+  EXPECT_EQ(second, first + burst);
+}
+
+TEST(PacketPacer, DebtBeyondTheLimitIsForgotten) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  settings.max_debt_ns = 1'000'000;
+  PacketPacer pacer(settings);
+  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  pacer.schedule_burst(0, burst);
+  // A one-second stall: only 1 ms is repaid, by bursts at twice the link rate.
+  int64_t now = 1'000'000'000;
+  int64_t previous = INT64_MIN;
+  int repaying = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const int64_t sent_at = std::max(now, pacer.schedule_burst(now, burst));
+    if (previous != INT64_MIN) {
+      if (sent_at - previous >= burst) break;  // back at the link rate
+      EXPECT_GE(sent_at - previous, burst / 2 - 1);
+      ++repaying;
+    }
+    previous = now = sent_at;
+  }
+  EXPECT_NEAR(repaying * burst / 2.0, 1'000'000, 2.0 * burst);
+}
+
+TEST(PacketPacer, BurstsAreCappedInBytesForBigPackets) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  settings.max_burst_bytes = 32768;
+  const PacketPacer pacer(settings);
+  const auto burst_length = [&pacer](std::size_t packet_bytes) {
+    std::size_t packets = 0;
+    std::size_t bytes = 0;
+    while (pacer.burst_has_room(packets, bytes, packet_bytes)) {
+      ++packets;
+      bytes += packet_bytes;
+    }
+    return packets;
+  };
+  EXPECT_EQ(burst_length(8164), 4u);   // SCPS 8192
+  EXPECT_EQ(burst_length(1472), 16u);  // SCPS 1500
+  EXPECT_TRUE(pacer.burst_has_room(0, 0, 60000));  // a lone jumbo packet still goes
+}
+
+TEST(PacketPacer, DeferDelaysTheNextRelease) {
+  PacketPacer pacer(PacingSettings{});
+  pacer.defer_until(5000);
+  EXPECT_EQ(pacer.schedule_burst(0, 100), 5000);
+}
+
+TEST(ResendBudget, ReserveShareLimitsResendBytes) {
+  // 10 % of 125 MB/s = 12.5 bytes/us; 1 ms window, accumulation 1 -> 12500 bytes.
+  ResendBudget budget(125e6, 10, 1, 1.0);
+  EXPECT_TRUE(budget.try_consume(0, 12000));
+  EXPECT_FALSE(budget.try_consume(0, 1000));
+  EXPECT_EQ(budget.available_at_ns(0, 1000), 40'000);  // 500 missing bytes at 12.5 B/us
+  EXPECT_TRUE(budget.try_consume(40'000, 1000));
+}
+
+}  // namespace
+}  // namespace camemu::stream

@@ -1,0 +1,193 @@
+#include "camemu/stream/pixel_pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace camemu::stream {
+namespace {
+
+struct Sensor {
+  uint32_t width;
+  uint32_t height;
+  std::vector<uint16_t> pixels;
+
+  Sensor(uint32_t w, uint32_t h) : width(w), height(h), pixels(static_cast<std::size_t>(w) * h) {}
+  uint16_t& at(uint32_t x, uint32_t y) { return pixels[static_cast<std::size_t>(y) * width + x]; }
+  SensorFrameView view() const { return SensorFrameView{pixels, width, height, 0, 0, 0}; }
+};
+
+ImageSettings settings_for(uint32_t width, uint32_t height, PixelFormat format) {
+  ImageSettings settings;
+  settings.width = width;
+  settings.height = height;
+  settings.pixel_format = format;
+  return settings;
+}
+
+TEST(PixelPipeline, Mono8KeepsTheTop8BitsOf12) {
+  Sensor sensor(4, 1);
+  sensor.at(0, 0) = 0xABC;
+  sensor.at(1, 0) = 0x00F;
+  sensor.at(2, 0) = 0xFFF;
+  sensor.at(3, 0) = 0x010;
+  std::vector<uint8_t> out(4);
+  const auto result = render_image(sensor.view(), settings_for(4, 1, PixelFormat::mono8), 0, out);
+  ASSERT_EQ(result.status, PipelineStatus::ok);
+  EXPECT_EQ(result.bytes_written, 4u);
+  EXPECT_EQ(out, (std::vector<uint8_t>{0xAB, 0x00, 0xFF, 0x01}));
+}
+
+TEST(PixelPipeline, Mono12IsLittleEndian16BitWithValueInLow12Bits) {
+  Sensor sensor(2, 1);
+  sensor.at(0, 0) = 0xABC;
+  sensor.at(1, 0) = 0x123;
+  std::vector<uint8_t> out(4);
+  ASSERT_EQ(render_image(sensor.view(), settings_for(2, 1, PixelFormat::mono12), 0, out).bytes_written, 4u);
+  EXPECT_EQ(out, (std::vector<uint8_t>{0xBC, 0x0A, 0x23, 0x01}));
+}
+
+TEST(PixelPipeline, Mono12PackedUsesGigEVisionNibbleLayout) {
+  Sensor sensor(2, 1);
+  sensor.at(0, 0) = 0xABC;  // p0
+  sensor.at(1, 0) = 0x123;  // p1
+  std::vector<uint8_t> out(3);
+  ASSERT_EQ(render_image(sensor.view(), settings_for(2, 1, PixelFormat::mono12_packed), 0, out).bytes_written, 3u);
+  // byte0 = p0[11:4], byte1 = p1[3:0] << 4 | p0[3:0], byte2 = p1[11:4]
+  EXPECT_EQ(out, (std::vector<uint8_t>{0xAB, 0x3C, 0x12}));
+}
+
+TEST(PixelPipeline, Mono12PackedPairsRunAcrossRowsAndPadsTheLastHalfPair) {
+  Sensor sensor(3, 1);
+  sensor.at(0, 0) = 0x111;
+  sensor.at(1, 0) = 0x222;
+  sensor.at(2, 0) = 0x333;
+  Sensor two_rows(3, 2);
+  for (uint32_t x = 0; x < 3; ++x) {
+    two_rows.at(x, 0) = static_cast<uint16_t>(0x100 * (x + 1) + 0x10 * (x + 1) + (x + 1));
+    two_rows.at(x, 1) = static_cast<uint16_t>(0x400 + x);
+  }
+  auto settings = settings_for(3, 2, PixelFormat::mono12_packed);
+  EXPECT_EQ(image_bytes(settings), 9u);
+  std::vector<uint8_t> out(9);
+  ASSERT_EQ(render_image(two_rows.view(), settings, 0, out).bytes_written, 9u);
+  // Pixel 3 (row 0's third) pairs with row 1's first pixel.
+  EXPECT_EQ(out[3], 0x33);
+  EXPECT_EQ(out[4], 0x03);  // (0x400 & 0xF) << 4 | (0x333 & 0xF)
+  EXPECT_EQ(out[5], 0x40);
+
+  std::vector<uint8_t> odd(2);
+  auto single = settings_for(3, 1, PixelFormat::mono12_packed);
+  single.width = 1;
+  ASSERT_EQ(render_image(sensor.view(), single, 0, odd).bytes_written, 2u);
+  EXPECT_EQ(odd, (std::vector<uint8_t>{0x11, 0x01}));
+}
+
+TEST(PixelPipeline, RoiReadsTheOffsetAreaFromAPartialSensorFrame) {
+  Sensor sensor(8, 8);
+  for (uint32_t y = 0; y < 8; ++y)
+    for (uint32_t x = 0; x < 8; ++x) sensor.at(x, y) = static_cast<uint16_t>((10 * y + x) << 4);
+  auto settings = settings_for(2, 2, PixelFormat::mono8);
+  settings.offset_x = 3;
+  settings.offset_y = 5;
+  std::vector<uint8_t> out(4);
+  ASSERT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::ok);
+  EXPECT_EQ(out, (std::vector<uint8_t>{53, 54, 63, 64}));
+
+  // The same ROI from a frame that holds only rows 4..7, columns 2..7 of the sensor.
+  std::vector<uint16_t> part;
+  for (uint32_t y = 4; y < 8; ++y)
+    for (uint32_t x = 2; x < 8; ++x) part.push_back(sensor.at(x, y));
+  const SensorFrameView partial{part, 6, 4, 0, 2, 4};
+  std::vector<uint8_t> from_partial(4);
+  ASSERT_EQ(render_image(partial, settings, 0, from_partial).status, PipelineStatus::ok);
+  EXPECT_EQ(from_partial, out);
+}
+
+TEST(PixelPipeline, BinningSumClipsAt4095AndAverageDivides) {
+  Sensor sensor(4, 2);
+  for (auto& pixel : sensor.pixels) pixel = 1500;
+  sensor.at(2, 0) = 100;
+  sensor.at(3, 0) = 200;
+  sensor.at(2, 1) = 300;
+  sensor.at(3, 1) = 400;
+  auto settings = settings_for(2, 1, PixelFormat::mono12);
+  settings.binning_horizontal = 2;
+  settings.binning_vertical = 2;
+  std::vector<uint8_t> out(4);
+  ASSERT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::ok);
+  EXPECT_EQ(out[0] | (out[1] << 8), 4095);  // 4 x 1500 clipped
+  EXPECT_EQ(out[2] | (out[3] << 8), 1000);  // 100 + 200 + 300 + 400
+
+  settings.binning_horizontal_mode = BinningMode::average;
+  settings.binning_vertical_mode = BinningMode::average;
+  ASSERT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::ok);
+  EXPECT_EQ(out[0] | (out[1] << 8), 1500);
+  EXPECT_EQ(out[2] | (out[3] << 8), 250);
+}
+
+TEST(PixelPipeline, ReverseXAndYMirrorTheImage) {
+  Sensor sensor(3, 2);
+  for (uint32_t y = 0; y < 2; ++y)
+    for (uint32_t x = 0; x < 3; ++x) sensor.at(x, y) = static_cast<uint16_t>((y * 3 + x) << 4);
+  auto settings = settings_for(3, 2, PixelFormat::mono8);
+  settings.reverse_x = true;
+  std::vector<uint8_t> out(6);
+  render_image(sensor.view(), settings, 0, out);
+  EXPECT_EQ(out, (std::vector<uint8_t>{2, 1, 0, 5, 4, 3}));
+  settings.reverse_x = false;
+  settings.reverse_y = true;
+  render_image(sensor.view(), settings, 0, out);
+  EXPECT_EQ(out, (std::vector<uint8_t>{3, 4, 5, 0, 1, 2}));
+}
+
+TEST(PixelPipeline, TestImagesFollowBaslerDiagonalFormulas) {
+  auto settings = settings_for(300, 2, PixelFormat::mono8);
+  settings.test_image = TestImage::fixed_diagonal_8bit;
+  std::vector<uint8_t> out(600);
+  ASSERT_EQ(render_image(SensorFrameView{}, settings, 0, out).status, PipelineStatus::ok);
+  EXPECT_EQ(out[5], 5);
+  EXPECT_EQ(out[300 + 5], 6);   // row 1
+  EXPECT_EQ(out[299], 299 % 256);
+
+  settings.test_image = TestImage::moving_diagonal_8bit;
+  render_image(SensorFrameView{}, settings, 10, out);
+  EXPECT_EQ(out[5], 15);
+  render_image(SensorFrameView{}, settings, 11, out);
+  EXPECT_EQ(out[5], 16);  // shifts one step per frame
+
+  EXPECT_EQ(test_image_value(TestImage::moving_diagonal_12bit, 4000, 100, 0), 4);  // mod 4096
+  EXPECT_EQ(test_image_value(TestImage::feature_test_12bit, 7, 8, 9),
+            test_image_value(TestImage::moving_diagonal_12bit, 7, 8, 9));
+  EXPECT_EQ(test_image_from_name("Testimage4"), TestImage::feature_test_8bit);
+  EXPECT_FALSE(test_image_from_selector(9));
+}
+
+TEST(PixelPipeline, BadSettingsAndRegionsFailWithoutTouchingMemory) {
+  Sensor sensor(4, 4);
+  std::vector<uint8_t> out(64);
+  auto settings = settings_for(4, 4, PixelFormat::mono8);
+  settings.offset_x = 1;  // runs past the right edge
+  EXPECT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::region_outside_frame);
+  settings.offset_x = 0;
+  settings.binning_vertical = 5;
+  EXPECT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::invalid_settings);
+  settings.binning_vertical = 1;
+  settings.width = 0;
+  EXPECT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::invalid_settings);
+  settings.width = 4;
+  std::vector<uint8_t> small(15);
+  EXPECT_EQ(render_image(sensor.view(), settings, 0, small).status, PipelineStatus::output_too_small);
+  const SensorFrameView lying{std::span<const uint16_t>(sensor.pixels.data(), 4), 4, 4, 0, 0, 0};
+  EXPECT_EQ(render_image(lying, settings, 0, out).status, PipelineStatus::region_outside_frame);
+}
+
+TEST(PixelPipeline, PayloadSizesPerFormat) {
+  EXPECT_EQ(image_bytes(PixelFormat::mono8, 4096, 2168), 8880128u);
+  EXPECT_EQ(image_bytes(PixelFormat::mono12, 4096, 2168), 2u * 8880128u);
+  EXPECT_EQ(image_bytes(PixelFormat::mono12_packed, 4096, 2168), 13320192u);
+  EXPECT_EQ(image_bytes(PixelFormat::mono12_packed, 3, 1), 5u);  // ceil(4.5)
+}
+
+}  // namespace
+}  // namespace camemu::stream
