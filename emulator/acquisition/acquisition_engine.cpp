@@ -12,8 +12,6 @@ using gvcp::Status;
 namespace {
 
 constexpr size_t kMaxSensorPixels = 4112u * 2176u;
-// Largest payload: full sensor in Mono12 (2 bytes a pixel) plus every chunk.
-constexpr size_t kMaxPayloadBytes = kMaxSensorPixels * 2 + 4096;
 constexpr size_t kMaxRememberedEdges = 64;
 // A TriggerWidth exposure whose end edge never comes is closed after this.
 constexpr int64_t kMaxTriggerWidthNs = 10'000'000'000;
@@ -39,8 +37,7 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       hooks_(std::move(hooks)),
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
-      sensor_buffer_(kMaxSensorPixels),
-      payload_buffer_(kMaxPayloadBytes) {
+      sensor_buffer_(kMaxSensorPixels) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -364,16 +361,25 @@ void AcquisitionEngine::acquire() {
       std::lock_guard lock(mutex_);
       ready_ns_ = *trigger_ns + int64_t(period_ns);
     }
-    if (!wait_until(start_ns)) return;
+    const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
+    int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
+    // The I/O lines get the exposure's edges ahead of time so they switch at
+    // exactly these camera times however late this thread wakes up.
+    if (hooks_.exposure_active) {
+      hooks_.exposure_active(true, start_ns);
+      if (!width_controlled) hooks_.exposure_active(false, end_ns);
+    }
+    if (!wait_until(start_ns)) {
+      if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, clock_.now_ns());
+      return;
+    }
     {
       std::lock_guard lock(mutex_);
       exposing_ = true;
       ++stats_.frames_exposed;
     }
-    if (hooks_.exposure_active) hooks_.exposure_active(true, start_ns);
     emit_event(event_id::frame_start, start_ns);
-    int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
-    if (settings.trigger_width_exposure && settings.frame_start.enabled) {
+    if (width_controlled) {
       const auto input = settings.frame_start.source == "Line1" ? TriggerInput::Line1
                          : settings.frame_start.source == "Line3" ? TriggerInput::Line3 : TriggerInput::Software;
       const bool end_level = settings.frame_start.activation == "FallingEdge";
@@ -384,7 +390,7 @@ void AcquisitionEngine::acquire() {
       std::lock_guard lock(mutex_);
       exposing_ = false;
     }
-    if (hooks_.exposure_active) hooks_.exposure_active(false, end_ns);
+    if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, end_ns);
     if (!completed) return;
     emit_event(event_id::exposure_end, end_ns);
     make_and_send_frame(settings, start_ns, (end_ns - start_ns) * 1e-3);
@@ -406,13 +412,20 @@ void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings,
                    frame_counter_, sensor_buffer_.data());
   const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), size_t(region.width) * region.height),
                                      uint32_t(region.width), uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
-  const auto rendered = stream::render_image(view, image, frame_counter_, payload_buffer_);
-  if (rendered.status != stream::PipelineStatus::ok) {
+  const uint64_t image_bytes = stream::image_bytes(image);
+  const uint64_t payload_bytes =
+      settings.chunk_mode ? stream::chunked_payload_bytes(image_bytes, settings.chunks) : image_bytes;
+  const auto reject = [this] {
     std::lock_guard lock(mutex_);
     ++stats_.frames_rejected;
-    return;
-  }
-  size_t payload_bytes = rendered.bytes_written;
+  };
+  // The frame is rendered straight into camera frame memory (a streamer ring
+  // slot): no copy of the ~9 MB payload. No free slot means the link is still
+  // busy with earlier frames, and the frame is lost as in the camera.
+  stream::FrameBufferLease lease = streamer_.acquire_frame_buffer(payload_bytes);
+  if (!lease) return reject();
+  const auto rendered = stream::render_image(view, image, frame_counter_, lease.buffer());
+  if (rendered.status != stream::PipelineStatus::ok) return reject();  // the lease frees its slot
   const uint64_t ticks = timestamp_ticks(start_ns);
   if (settings.chunk_mode) {
     stream::ChunkValues values;
@@ -425,19 +438,19 @@ void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings,
       std::lock_guard lock(mutex_);
       values.trigger_input_counter = static_cast<uint32_t>(stats_.frame_triggers);
     }
-    payload_bytes = stream::append_chunks(payload_buffer_, rendered.bytes_written, settings.chunks, values);
+    if (stream::append_chunks(lease.buffer(), rendered.bytes_written, settings.chunks, values) != payload_bytes)
+      return reject();
   }
-  stream::FrameToSend frame;
-  frame.leader.payload_type = settings.chunk_mode ? stream::gvsp::payload_type::image_extended_chunk : stream::gvsp::payload_type::image;
-  frame.leader.timestamp_ticks = ticks;
-  frame.leader.pixel_format = static_cast<uint32_t>(image.pixel_format);
-  frame.leader.size_x = image.width;
-  frame.leader.size_y = image.height;
-  frame.leader.offset_x = image.offset_x;
-  frame.leader.offset_y = image.offset_y;
-  frame.payload = std::span<const uint8_t>(payload_buffer_.data(), payload_bytes);
+  stream::gvsp::ImageLeader leader;
+  leader.payload_type = settings.chunk_mode ? stream::gvsp::payload_type::image_extended_chunk : stream::gvsp::payload_type::image;
+  leader.timestamp_ticks = ticks;
+  leader.pixel_format = static_cast<uint32_t>(image.pixel_format);
+  leader.size_x = image.width;
+  leader.size_y = image.height;
+  leader.offset_x = image.offset_x;
+  leader.offset_y = image.offset_y;
   streamer_.set_channel_settings(settings.channel);
-  const auto result = streamer_.submit_frame(frame);
+  const auto result = streamer_.submit_frame(std::move(lease), leader);
   std::lock_guard lock(mutex_);
   if (result.accepted) ++stats_.frames_submitted;
   else ++stats_.frames_rejected;

@@ -45,6 +45,8 @@ struct EngineHooks {
   std::function<void(uint16_t id, uint64_t block_id, uint64_t timestamp_ticks)> event;
   // LineStatusAll at a camera time, for the chunk.
   std::function<uint32_t(int64_t t_ns)> line_status_all;
+  // Called before a frame is exposed: lets the strobe follow its output line.
+  std::function<void(int64_t start_ns, int64_t end_ns)> before_exposure;
 };
 
 struct EngineStatistics {

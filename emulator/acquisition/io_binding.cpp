@@ -26,7 +26,11 @@ io::Line line_at(int index) { return static_cast<io::Line>(index); }
 
 IoBinding::IoBinding(device::CameraDevice& device, emulator::CameraClock& clock, persistence::StateStore& store,
                      const nlohmann::json& io_config)
-    : device_(device), clock_(clock), store_(store), connector_(io::ConnectorParameters::with_overrides(io_config)) {
+    : device_(device),
+      clock_(clock),
+      store_(store),
+      connector_(io::ConnectorParameters::with_overrides(io_config)),
+      lookahead_ns_(static_cast<int64_t>(kLookaheadHostNs * clock.time_scale())) {
   std::string problem;
   if (auto damage = store_.load(kDamageFile, &problem)) {
     try {
@@ -66,6 +70,7 @@ bool IoBinding::powered() {
 
 uint32_t IoBinding::line_status_all(int64_t t_ns) {
   std::lock_guard lock(mutex_);
+  apply_due(t_ns);
   return connector_.line_status_all(t_ns);
 }
 
@@ -93,7 +98,7 @@ void IoBinding::sync_line_configuration() {
     const bool source_changed = line_sources_[i] != sources[i];
     line_sources_[i] = sources[i];
     if (source_changed && connector_.line_mode(line) == io::LineMode::Output)
-      if (auto signal = signal_of_source(sources[i])) connector_.drive_output(line, signal_levels_[*signal], now);
+      if (auto signal = signal_of_source(sources[i])) drive(line, signal_levels_[*signal], now);
   }
   wake_.notify_all();
 }
@@ -102,8 +107,28 @@ void IoBinding::drive_outputs_for(CameraSignal signal, int64_t t_ns) {
   for (int i = 0; i < 3; ++i) {
     const auto line = line_at(i);
     if (connector_.line_mode(line) != io::LineMode::Output) continue;
-    if (signal_of_source(line_sources_[i]) == signal) connector_.drive_output(line, signal_levels_[signal], t_ns);
+    if (signal_of_source(line_sources_[i]) == signal) drive(line, signal_levels_[signal], t_ns);
   }
+}
+
+void IoBinding::drive(io::Line line, bool active, int64_t t_ns) {
+  connector_.drive_output(line, active, t_ns);
+  // Remember when the output was on: a strobe wired to it lights the scene then.
+  auto& intervals = output_on_intervals_[static_cast<int>(line)];
+  if (active && (intervals.empty() || intervals.back().second != kStillOn)) intervals.push_back({t_ns, kStillOn});
+  if (!active && !intervals.empty() && intervals.back().second == kStillOn) intervals.back().second = t_ns;
+  while (intervals.size() > kRememberedIntervals) intervals.pop_front();
+}
+
+std::vector<scenes::TimeInterval> IoBinding::output_on_intervals(io::Line line, int64_t from_ns, int64_t to_ns) {
+  std::lock_guard lock(mutex_);
+  std::vector<scenes::TimeInterval> result;
+  for (const auto& [on, off] : output_on_intervals_[static_cast<int>(line)]) {
+    const int64_t end = off == kStillOn ? to_ns : off;
+    if (end < from_ns || on > to_ns) continue;
+    result.push_back({std::max(on, from_ns) * 1e-9, std::min(end, to_ns) * 1e-9});
+  }
+  return result;
 }
 
 void IoBinding::camera_signal(CameraSignal signal, bool level, int64_t t_ns) {
@@ -116,16 +141,27 @@ void IoBinding::camera_signal(CameraSignal signal, bool level, int64_t t_ns) {
   }
   {
     std::lock_guard lock(mutex_);
-    signal_levels_[signal] = level;
-    drive_outputs_for(signal, t_ns);
+    // The engine announces edges it already knows (the end of a timed
+    // exposure) ahead of time; they take effect at their own camera time.
+    scheduled_.emplace(t_ns, std::make_pair(signal, level));
     // Timer1 starts on the exposure start (TimerTriggerSource ExposureStart).
     if (signal == CameraSignal::ExposureActive && level == timer_on_rising) {
       const int64_t on = t_ns + int64_t(timer_delay_us * 1e3);
       scheduled_.emplace(on, std::make_pair(CameraSignal::Timer1Active, true));
       scheduled_.emplace(on + int64_t(timer_duration_us * 1e3), std::make_pair(CameraSignal::Timer1Active, false));
     }
+    apply_due(clock_.now_ns());
   }
   wake_.notify_all();
+}
+
+void IoBinding::apply_due(int64_t t_ns) {
+  while (!scheduled_.empty() && scheduled_.begin()->first <= t_ns) {
+    const auto [t, change] = *scheduled_.begin();
+    scheduled_.erase(scheduled_.begin());
+    signal_levels_[change.first] = change.second;
+    drive_outputs_for(change.first, t);
+  }
 }
 
 void IoBinding::persist_damage() {
@@ -136,23 +172,22 @@ void IoBinding::persist_damage() {
   persisted_damage_ = text;
 }
 
+// Input events (pulse trains, delayed and debounced edges) are processed a
+// little ahead of camera time: the engine learns of a trigger before it
+// happens and can announce the exposure's output edges at their exact times,
+// which the connector could not take if its time had already passed them.
 void IoBinding::run() {
   std::unique_lock lock(mutex_);
   while (!shutdown_) {
     const int64_t now = clock_.now_ns();
-    // Due timer edges first: they drive outputs at their own camera time.
-    while (!scheduled_.empty() && scheduled_.begin()->first <= now) {
-      const auto [t, change] = *scheduled_.begin();
-      scheduled_.erase(scheduled_.begin());
-      signal_levels_[change.first] = change.second;
-      drive_outputs_for(change.first, t);
-    }
-    auto edges = connector_.advance_to(now);
+    const int64_t horizon = now + lookahead_ns_;
+    int64_t target = now;
+    if (auto next_input = connector_.next_event_ns(); next_input && *next_input <= horizon) target = std::max(now, *next_input);
+    apply_due(target);
+    auto edges = connector_.advance_to(target);
     auto power_changes = std::move(power_changes_);
     power_changes_.clear();
     if (!power_changes.empty()) persist_damage();
-    std::optional<int64_t> next = connector_.next_event_ns();
-    if (!scheduled_.empty()) next = next ? std::min(*next, scheduled_.begin()->first) : scheduled_.begin()->first;
     lock.unlock();
     for (const auto& edge : edges) {
       if (!engine_) continue;
@@ -165,9 +200,12 @@ void IoBinding::run() {
     }
     lock.lock();
     if (shutdown_) break;
-    if (!power_changes_.empty()) continue;
-    if (next) {
-      wake_.wait_until(lock, clock_.host_time_at(std::max(*next, now + 1)));
+    if (!power_changes_.empty() || !edges.empty()) continue;
+    std::optional<int64_t> wake_at;
+    if (auto next_input = connector_.next_event_ns()) wake_at = *next_input - lookahead_ns_;
+    if (!scheduled_.empty()) wake_at = wake_at ? std::min(*wake_at, scheduled_.begin()->first) : scheduled_.begin()->first;
+    if (wake_at) {
+      wake_.wait_until(lock, clock_.host_time_at(std::max(*wake_at, now + 1)));
     } else {
       wake_.wait(lock);
     }
@@ -188,7 +226,9 @@ void IoBinding::attach_features() {
   device_.attach("LineStatus", {.read = [this]() -> device::FeatureValue {
                                   const auto line = io::parse_line(device_.get_enum("LineSelector"));
                                   std::lock_guard lock(mutex_);
-                                  return int64_t{connector_.line_status(line, clock_.now_ns())};
+                                  const int64_t now = clock_.now_ns();
+                                  apply_due(now);
+                                  return int64_t{connector_.line_status(line, now)};
                                 }});
   device_.attach("LineStatusAll", {.read = [this]() -> device::FeatureValue { return int64_t{line_status_all(clock_.now_ns())}; }});
   device_.attach("UserOutputValue", {.changed = [this](const device::FeatureValue& v) {
@@ -213,6 +253,7 @@ void IoBinding::attach_features() {
 nlohmann::json IoBinding::apply_bench_request(const std::string& pin, const nlohmann::json& body) {
   const int64_t now = clock_.now_ns();
   std::lock_guard lock(mutex_);
+  apply_due(now);
   if (pin == "power") {
     const auto request = io::parse_power_request(body);
     const io::PowerSupply current{connector_.to_json(now)["power"].value("poe", false),
@@ -239,6 +280,7 @@ void IoBinding::register_routes(control_api::ControlApi& api) {
   using control_api::Request;
   api.get("/api/v1/io", [this](const Request&) {
     std::lock_guard lock(mutex_);
+    apply_due(clock_.now_ns());
     return connector_.to_json(clock_.now_ns());
   });
   api.put("/api/v1/io/(\\w+)", [this](const Request& request) {
@@ -251,7 +293,9 @@ void IoBinding::register_routes(control_api::ControlApi& api) {
     const auto line = io::parse_line(request.path_parameters[0], "pin");
     if (!request.body.is_object()) throw ApiError(400, "body: expected a JSON object");
     const auto pulses = io::parse_pulse_request(request.body);
-    const int64_t start = clock_.now_ns() + int64_t(pulses.start_delay_us * 1e3);
+    // A train starts one look-ahead after the request so that even its first
+    // edge reaches the trigger logic before it happens (see run()).
+    const int64_t start = clock_.now_ns() + lookahead_ns_ + int64_t(pulses.start_delay_us * 1e3);
     std::lock_guard lock(mutex_);
     connector_.schedule_pulses(line, pulses.train, start);
     wake_.notify_all();
@@ -261,7 +305,7 @@ void IoBinding::register_routes(control_api::ControlApi& api) {
   api.get("/api/v1/io/(\\w+)/trace", [this](const Request& request) {
     const auto line = io::parse_line(request.path_parameters[0], "pin");
     std::lock_guard lock(mutex_);
-    connector_.advance_to(clock_.now_ns());
+    apply_due(clock_.now_ns());
     return connector_.trace_to_json(line);
   });
   api.post("/api/v1/camera/replace", [this](const Request&) {

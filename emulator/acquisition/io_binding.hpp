@@ -8,12 +8,15 @@
 // is advanced in camera time on its own thread.
 #include "acquisition/acquisition_engine.hpp"
 #include "camemu/io/connector.hpp"
+#include "camemu/scenes/irradiance_source.hpp"
 #include "clock/camera_clock.hpp"
 #include "control_api/control_api.hpp"
 #include "device/camera_device.hpp"
 #include "persistence/state_store.hpp"
 
 #include <condition_variable>
+#include <deque>
+#include <limits>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -43,12 +46,17 @@ class IoBinding {
   // Camera-side signals (from the acquisition engine).
   void camera_signal(CameraSignal signal, bool level, int64_t t_ns);
   uint32_t line_status_all(int64_t t_ns);
+  // When an output line was driven on within [from, to] (camera time): the
+  // strobe of the scene's light is wired to it.
+  std::vector<scenes::TimeInterval> output_on_intervals(io::Line line, int64_t from_ns, int64_t to_ns);
   bool powered();
 
  private:
   void run();
   void sync_line_configuration();
   void drive_outputs_for(CameraSignal signal, int64_t t_ns);  // caller holds mutex_
+  void drive(io::Line line, bool active, int64_t t_ns);        // caller holds mutex_
+  void apply_due(int64_t t_ns);                                // caller holds mutex_
   void persist_damage();                                        // caller holds mutex_
   void after_bench_change();
   nlohmann::json apply_bench_request(const std::string& pin, const nlohmann::json& body);
@@ -63,9 +71,17 @@ class IoBinding {
   std::condition_variable wake_;
   bool shutdown_ = false;
   io::Connector connector_;
+  // How far ahead of camera time input events are processed: longer than the
+  // engine's worst reaction time, short enough that a bench change made now
+  // is not noticeably postponed.
+  static constexpr double kLookaheadHostNs = 20e6;
+  int64_t lookahead_ns_;
   std::map<CameraSignal, bool> signal_levels_;
   std::multimap<int64_t, std::pair<CameraSignal, bool>> scheduled_;  // timer edges in camera time
   std::string line_sources_[3];
+  static constexpr int64_t kStillOn = std::numeric_limits<int64_t>::max();
+  static constexpr size_t kRememberedIntervals = 64;
+  std::deque<std::pair<int64_t, int64_t>> output_on_intervals_[3];
   std::string persisted_damage_;
   std::vector<std::pair<bool, uint64_t>> power_changes_;  // queued for the thread
   std::vector<std::string> problems_;

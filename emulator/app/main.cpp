@@ -54,8 +54,11 @@ int main(int argc, char** argv) {
   app.add_option("--gvcp-port", options.gvcp_port, "UDP port of GVCP (the standard is 3956)")->capture_default_str();
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "camemu: error: " << e.what() << " (see --help)\n";
+    return 2;
   }
 
   // Block the stop signals in every thread; the main thread waits for them.

@@ -90,6 +90,12 @@ void CameraEmulator::build_acquisition() {
   hooks.frame_trigger_wait = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::FrameTriggerWait, on, t); };
   hooks.acquisition_trigger_wait = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::AcquisitionTriggerWait, on, t); };
   hooks.line_status_all = [this](int64_t t) { return io_->line_status_all(t); };
+  // A strobe light is wired to the output line named in camera.json ("strobe_line").
+  const auto strobe_line = io::parse_line(options_.config.at("camera").value("strobe_line", "Line2"), "camera.strobe_line");
+  hooks.before_exposure = [this, strobe_line](int64_t start, int64_t end) {
+    const auto intervals = io_->output_on_intervals(strobe_line, start, end);
+    images_->set_strobe_intervals(intervals);
+  };
   hooks.event = [this](uint16_t id, uint64_t block_id, uint64_t ticks) {
     if (gvcp_) gvcp_->send_event(id, static_cast<uint16_t>(block_id), ticks);
   };

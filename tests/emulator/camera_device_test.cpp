@@ -1,0 +1,185 @@
+// The register device as GVCP sees it: bootstrap identity, error statuses,
+// selectors, converters, dynamic limits and the whole declared register map.
+#include "device/bootstrap_layout.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+
+namespace camemu::device {
+namespace {
+
+namespace bs = bootstrap;
+using gvcp::Status;
+
+const Peer kClient{test::kLoopback, 40000};
+
+constexpr uint32_t kWidth = 0x30204;
+constexpr uint32_t kOffsetX = 0x30244;
+constexpr uint32_t kPixelFormat = 0x30024;
+constexpr uint32_t kLineSelector = 0xC0004;
+constexpr uint32_t kLineSource = 0xC0064;
+constexpr int64_t kMono8 = 0x01080001, kMono12 = 0x01100005;
+
+class CameraDeviceTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<CameraDevice> device = test::make_device();
+
+  uint32_t read(uint32_t address) {
+    uint32_t value = 0;
+    EXPECT_EQ(device->read_register(address, value, kClient), Status::Success) << std::hex << address;
+    return value;
+  }
+  std::string read_string(uint32_t address, uint32_t length) {
+    std::vector<uint8_t> bytes(length);
+    EXPECT_EQ(device->read_memory(address, bytes, kClient), Status::Success);
+    std::string text(bytes.begin(), bytes.end());
+    return text.substr(0, text.find('\0'));
+  }
+};
+
+TEST_F(CameraDeviceTest, BootstrapIdentifiesABaslerAcA4096WithItsSerialAndBaslerMac) {
+  EXPECT_EQ(read_string(bs::kManufacturerName, 32), "Basler");
+  EXPECT_EQ(read_string(bs::kModelName, 32), "acA4096-11gm");
+  EXPECT_EQ(read_string(bs::kSerialNumber, 16), test::kTestSerial);
+  // MAC = Basler OUI 00:30:53 + the serial's low 24 bits (12345678 = 0xBC614E).
+  EXPECT_EQ(read(bs::kMacHigh), 0x00000030u);
+  EXPECT_EQ(read(bs::kMacLow), 0x53BC614Eu);
+  EXPECT_EQ(read(bs::kCurrentIp), test::kLoopback);
+}
+
+TEST_F(CameraDeviceTest, DiscoveryBlockIs248BytesOfBootstrapWithTheCurrentIp) {
+  const auto block = device->discovery_block();
+  ASSERT_EQ(block.size(), 248u);
+  EXPECT_EQ(gvcp::get_u32(&block[bs::kCurrentIp]), test::kLoopback);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(&block[bs::kModelName])).substr(0, 12), "acA4096-11gm");
+  EXPECT_EQ(gvcp::get_u32(&block[bs::kMacLow]), 0x53BC614Eu);
+}
+
+TEST_F(CameraDeviceTest, MisalignedAccessIsBadAlignment) {
+  uint32_t value = 0;
+  EXPECT_EQ(device->read_register(0x0002, value, kClient), Status::BadAlignment);
+  EXPECT_EQ(device->write_register(kWidth + 1, 1024, kClient), Status::BadAlignment);
+  std::vector<uint8_t> three_bytes(3);
+  EXPECT_EQ(device->read_memory(bs::kManufacturerName, three_bytes, kClient), Status::BadAlignment);
+}
+
+TEST_F(CameraDeviceTest, UnmappedAddressIsInvalidAddress) {
+  uint32_t value = 0;
+  EXPECT_EQ(device->read_register(0x0FFC, value, kClient), Status::InvalidAddress);       // bootstrap hole
+  EXPECT_EQ(device->read_register(0x000FFFF0, value, kClient), Status::InvalidAddress);   // no feature there
+  EXPECT_EQ(device->write_register(0x000FFFF0, 1, kClient), Status::InvalidAddress);
+}
+
+TEST_F(CameraDeviceTest, ReadOnlyRegistersAreWriteProtected) {
+  const uint32_t version = read(bs::kVersion);
+  EXPECT_EQ(device->write_register(bs::kVersion, 0x00020000, kClient), Status::WriteProtect);
+  EXPECT_EQ(read(bs::kVersion), version);
+  EXPECT_EQ(device->write_register(bs::kCurrentIp, 0x0A000001, kClient), Status::WriteProtect);
+  EXPECT_EQ(read(bs::kCurrentIp), test::kLoopback);
+  // WidthMax is a read-only feature register.
+  EXPECT_EQ(device->write_register(0x302E4, 100, kClient), Status::WriteProtect);
+}
+
+TEST_F(CameraDeviceTest, OutOfRangeOrOffIncrementWritesAreInvalidParameterAndChangeNothing) {
+  ASSERT_EQ(device->write_register(kWidth, 1024, kClient), Status::Success);
+  EXPECT_EQ(device->write_register(kWidth, 5000, kClient), Status::InvalidParameter);  // above the maximum
+  EXPECT_EQ(device->write_register(kWidth, 8, kClient), Status::InvalidParameter);     // below the minimum 16
+  EXPECT_EQ(device->write_register(kWidth, 1026, kClient), Status::InvalidParameter);  // increment is 4
+  EXPECT_EQ(read(kWidth), 1024u);
+  EXPECT_EQ(device->get_int("Width"), 1024);
+
+  EXPECT_EQ(device->write_register(kPixelFormat, 0x12345678, kClient), Status::InvalidParameter);  // no such entry
+  EXPECT_EQ(device->get_int("PixelFormat"), kMono8);
+
+  // The heartbeat timeout is declared with a minimum of 500 ms.
+  const uint32_t heartbeat = read(bs::kHeartbeatTimeout);
+  EXPECT_EQ(device->write_register(bs::kHeartbeatTimeout, 100, kClient), Status::InvalidParameter);
+  EXPECT_EQ(read(bs::kHeartbeatTimeout), heartbeat);
+}
+
+TEST_F(CameraDeviceTest, ImageFormatIsLockedWhileStreaming) {
+  device->set_streaming(true);
+  EXPECT_NE(device->write_register(kPixelFormat, kMono12, kClient), Status::Success);
+  EXPECT_NE(device->write_register(kWidth, 1024, kClient), Status::Success);
+  EXPECT_NE(device->set("Width", int64_t{1024}), Status::Success);
+  EXPECT_EQ(device->get_int("PixelFormat"), kMono8);
+  EXPECT_EQ(device->get_int("Width"), 4096);
+
+  // The same writes are accepted once acquisition stopped.
+  device->set_streaming(false);
+  EXPECT_EQ(device->write_register(kPixelFormat, kMono12, kClient), Status::Success);
+  EXPECT_EQ(device->write_register(kWidth, 1024, kClient), Status::Success);
+  EXPECT_EQ(device->get_int("PixelFormat"), kMono12);
+  EXPECT_EQ(device->get_int("Width"), 1024);
+}
+
+TEST_F(CameraDeviceTest, LineSelectorChoosesWhichLineSourceCopyIsAddressed) {
+  constexpr uint32_t kLine2 = 1, kExposureActive = 2, kUserOutput1 = 28;
+  ASSERT_EQ(device->write_register(kLineSelector, kLine2, kClient), Status::Success);
+  ASSERT_EQ(device->write_register(kLineSource, kExposureActive, kClient), Status::Success);
+  EXPECT_EQ(device->get_enum("LineSource", "Line2"), "ExposureActive");
+  EXPECT_EQ(device->get_enum("LineSource", "Line1"), "UserOutput1");  // other copies untouched
+
+  ASSERT_EQ(device->write_register(kLineSelector, 0, kClient), Status::Success);  // Line1
+  EXPECT_EQ(read(kLineSource), kUserOutput1);
+  ASSERT_EQ(device->write_register(kLineSelector, kLine2, kClient), Status::Success);
+  EXPECT_EQ(read(kLineSource), kExposureActive);
+}
+
+TEST_F(CameraDeviceTest, ExposureTimeAbsConvertsToAndFromExposureTimeRaw) {
+  ASSERT_EQ(device->set("ExposureTimeAbs", 1234.0), Status::Success);
+  EXPECT_EQ(device->get_int("ExposureTimeRaw"), 1234);
+  ASSERT_EQ(device->set("ExposureTimeRaw", int64_t{20000}), Status::Success);
+  EXPECT_DOUBLE_EQ(device->get_float("ExposureTimeAbs"), 20000.0);
+  // The converter's limits follow the raw feature's, so out-of-range is refused.
+  EXPECT_DOUBLE_EQ(device->limits("ExposureTimeAbs").max, device->limits("ExposureTimeRaw").max);
+  EXPECT_EQ(device->set("ExposureTimeAbs", 1e9), Status::InvalidParameter);
+  EXPECT_EQ(device->get_int("ExposureTimeRaw"), 20000);
+}
+
+TEST_F(CameraDeviceTest, WidthMaximumFollowsOffsetX) {
+  const auto& width = device->catalog().at("Width");
+  ASSERT_EQ(device->write_register(kWidth, 1024, kClient), Status::Success);
+  ASSERT_EQ(device->write_register(kOffsetX, 100, kClient), Status::Success);
+  // Sensor width 4112: with OffsetX 100 the widest ROI is 4012.
+  EXPECT_EQ(read(width.max_register()), 4012u);
+  EXPECT_EQ(read(0x302E4), 4012u);  // WidthMax
+  EXPECT_EQ(device->write_register(kWidth, 4016, kClient), Status::InvalidParameter);
+  EXPECT_EQ(device->write_register(kWidth, 4012, kClient), Status::Success);
+  // And the other way round: OffsetX may not push the ROI off the sensor.
+  EXPECT_EQ(device->write_register(kOffsetX, 104, kClient), Status::InvalidParameter);
+  EXPECT_EQ(device->get_int("OffsetX"), 100);
+}
+
+TEST_F(CameraDeviceTest, EveryReadableDeclaredFeatureRegisterCanBeRead) {
+  int checked = 0;
+  for (const auto& f : device->catalog().features()) {
+    if (!f.readable() || !f.address) continue;
+    SCOPED_TRACE(f.name);
+    const uint32_t length = (f.length + 3) / 4 * 4;
+    std::vector<uint8_t> bytes(length);
+    EXPECT_EQ(device->read_memory(*f.address, bytes, kClient), Status::Success)
+        << f.name << " at 0x" << std::hex << *f.address << " length " << std::dec << length;
+    if (f.has_limit_registers()) {
+      std::vector<uint8_t> limit(f.type == FeatureType::Float ? 8 : 4);
+      EXPECT_EQ(device->read_memory(f.max_register(), limit, kClient), Status::Success) << f.name << " max";
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);  // the catalog declares ~150 features
+}
+
+TEST_F(CameraDeviceTest, GenicamUrlAndDescriptionAreReadableThroughMemory) {
+  device->install_genicam("Local:camera.xml;100000;8", {'<', '?', 'x', 'm', 'l', ' ', '?', '>'});
+  EXPECT_EQ(read_string(bs::kFirstUrl, 32), "Local:camera.xml;100000;8");
+  std::vector<uint8_t> bytes(12);  // rounded past the end: zero padding
+  ASSERT_EQ(device->read_memory(CameraDevice::kXmlAddress, bytes, kClient), Status::Success);
+  EXPECT_EQ(bytes[0], '<');
+  EXPECT_EQ(bytes[11], 0);
+  EXPECT_EQ(device->write_register(CameraDevice::kXmlAddress, 0, kClient), Status::WriteProtect);
+}
+
+}  // namespace
+}  // namespace camemu::device

@@ -1,0 +1,218 @@
+// The GVCP server over loopback, driven by raw UDP clients: discovery,
+// register/memory access, privilege, heartbeat, retransmission, malformed
+// input and PENDING_ACK for slow commands.
+#include "server/gvcp_server.hpp"
+
+#include "device/bootstrap_layout.hpp"
+#include "device/user_sets.hpp"
+#include "persistence/state_store.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+namespace camemu::server {
+namespace {
+
+namespace bs = device::bootstrap;
+using gvcp::Command;
+using gvcp::Status;
+using namespace std::chrono_literals;
+using test::GvcpClient;
+using test::u32_payload;
+
+constexpr uint32_t kWidth = 0x30204;
+
+class GvcpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server.start();
+    ASSERT_NE(server.port(), 0);
+    // The port is known only once the server bound it.
+    first = std::make_unique<GvcpClient>(server.port());
+    second = std::make_unique<GvcpClient>(server.port());
+  }
+
+  test::TempDir state_dir;
+  persistence::StateStore store{state_dir.path()};
+  std::unique_ptr<device::CameraDevice> device = test::make_device();
+  device::UserSets user_sets{*device, store};
+  GvcpServer server{*device, asio::ip::make_address_v4("127.0.0.1"), 0, GvcpServerHooks{}};
+  std::unique_ptr<GvcpClient> first, second;
+};
+
+// An acknowledge that owns its payload (gvcp::ParsedAck only views the datagram).
+struct Ack {
+  Status status;
+  uint16_t ack;
+  uint16_t request_id;
+  std::vector<uint8_t> payload;
+};
+
+std::optional<Ack> ack_of(const std::optional<std::vector<uint8_t>>& datagram) {
+  if (!datagram) return std::nullopt;
+  const auto parsed = gvcp::parse_ack(*datagram);
+  if (!parsed) return std::nullopt;
+  return Ack{parsed->status, parsed->ack, parsed->request_id, {parsed->payload.begin(), parsed->payload.end()}};
+}
+
+TEST_F(GvcpServerTest, DiscoveryIsAnsweredWithTheBootstrapBlock) {
+  const auto reply = first->transact(gvcp::make_command(Command::Discovery, 0xFFFF, {}));
+  ASSERT_TRUE(reply) << "no discovery ack";
+  ASSERT_EQ(reply->size(), 8u + 248u);
+  const auto ack = gvcp::parse_ack(*reply);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->status, Status::Success);
+  EXPECT_EQ(ack->ack, 0x0003);
+  EXPECT_EQ(ack->request_id, 0xFFFF);
+  EXPECT_EQ(gvcp::get_u32(&ack->payload[bs::kCurrentIp]), test::kLoopback);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(&ack->payload[bs::kModelName])), "acA4096-11gm");
+}
+
+TEST_F(GvcpServerTest, ReadregWriteregAndReadmemRoundTrip) {
+  ASSERT_EQ(first->write_register(kWidth, 1024), Status::Success);
+  uint32_t width = 0;
+  ASSERT_EQ(first->read_register(kWidth, width), Status::Success);
+  EXPECT_EQ(width, 1024u);
+  EXPECT_EQ(device->get_int("Width"), 1024);
+
+  // Several addresses in one READREG come back in order.
+  const uint16_t id = first->next_request_id();
+  const auto readreg = ack_of(first->transact(gvcp::make_command(Command::ReadReg, id, u32_payload({kWidth, bs::kStreamChannels}))));
+  ASSERT_TRUE(readreg);
+  EXPECT_EQ(readreg->request_id, id);
+  ASSERT_EQ(readreg->payload.size(), 8u);
+  EXPECT_EQ(gvcp::get_u32(&readreg->payload[0]), 1024u);
+  EXPECT_EQ(gvcp::get_u32(&readreg->payload[4]), 1u);
+
+  const uint16_t mem_id = first->next_request_id();
+  const auto readmem = ack_of(first->transact(gvcp::make_command(Command::ReadMem, mem_id, u32_payload({bs::kManufacturerName, 32}))));
+  ASSERT_TRUE(readmem);
+  EXPECT_EQ(readmem->status, Status::Success);
+  EXPECT_EQ(readmem->ack, 0x0085);
+  ASSERT_EQ(readmem->payload.size(), 4u + 32u);
+  EXPECT_EQ(gvcp::get_u32(readmem->payload.data()), bs::kManufacturerName);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(&readmem->payload[4])), "Basler");
+}
+
+TEST_F(GvcpServerTest, OtherClientsWritesAreDeniedWhileOneHoldsControl) {
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0x2), Status::Success);
+  EXPECT_EQ(second->write_register(kWidth, 1024), Status::AccessDenied);
+  EXPECT_EQ(second->write_register(bs::kControlChannelPrivilege, 0x2), Status::AccessDenied);
+  uint32_t value = 0;
+  EXPECT_EQ(second->read_register(kWidth, value), Status::Success);  // control access: others may read
+  EXPECT_EQ(value, 4096u);
+  EXPECT_EQ(first->write_register(kWidth, 2048), Status::Success);
+
+  // Once the primary releases, the other client may write.
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0), Status::Success);
+  EXPECT_EQ(second->write_register(kWidth, 1024), Status::Success);
+  EXPECT_EQ(device->get_int("Width"), 1024);
+}
+
+TEST_F(GvcpServerTest, SilentPrimaryLosesControlAfterTheHeartbeatTimeout) {
+  ASSERT_EQ(first->write_register(bs::kHeartbeatTimeout, 500), Status::Success);
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0x2), Status::Success);
+  const auto last_command = std::chrono::steady_clock::now();
+  uint32_t ccp = 0;
+  // Reads by another client must not keep the primary alive.
+  ASSERT_EQ(second->read_register(bs::kControlChannelPrivilege, ccp), Status::Success);
+  EXPECT_EQ(ccp, 0x2u);
+  std::this_thread::sleep_until(last_command + 800ms);  // timeout 500 + 50 ms check period + slack
+  ASSERT_EQ(second->read_register(bs::kControlChannelPrivilege, ccp), Status::Success);
+  EXPECT_EQ(ccp, 0u);
+  EXPECT_FALSE(device->control_channel().primary());
+  EXPECT_EQ(second->write_register(kWidth, 1024), Status::Success);
+}
+
+TEST_F(GvcpServerTest, PrimaryThatKeepsTalkingKeepsControl) {
+  ASSERT_EQ(first->write_register(bs::kHeartbeatTimeout, 1000), Status::Success);
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0x2), Status::Success);
+  uint32_t value = 0;
+  for (int i = 0; i < 6; ++i) {  // 1.5 s in total, a READREG of any register every 250 ms
+    std::this_thread::sleep_for(250ms);
+    ASSERT_EQ(first->read_register(bs::kStreamChannels, value), Status::Success);
+  }
+  ASSERT_EQ(second->read_register(bs::kControlChannelPrivilege, value), Status::Success);
+  EXPECT_EQ(value, 0x2u);
+}
+
+TEST_F(GvcpServerTest, RetransmittedCommandGetsTheSameAckWithoutReExecuting) {
+  const auto command = gvcp::make_command(Command::WriteReg, 500, u32_payload({kWidth, 1024}));
+  const auto original = first->transact(command);
+  ASSERT_TRUE(original);
+  ASSERT_EQ(gvcp::parse_ack(*original)->status, Status::Success);
+  // The camera changes meanwhile; executing the write again would undo this.
+  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
+  const auto repeated = first->transact(command);
+  ASSERT_TRUE(repeated);
+  EXPECT_EQ(*repeated, *original);
+  EXPECT_EQ(device->get_int("Width"), 2048);
+  // A new request id is executed.
+  const auto fresh = ack_of(first->transact(gvcp::make_command(Command::WriteReg, 501, u32_payload({kWidth, 1024}))));
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, Status::Success);
+  EXPECT_EQ(device->get_int("Width"), 1024);
+}
+
+TEST_F(GvcpServerTest, UnknownCommandIsNotImplemented) {
+  const auto ack = ack_of(first->transact(gvcp::make_command(static_cast<Command>(0x0050), 9, u32_payload({0}))));
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->status, Status::NotImplemented);
+  EXPECT_EQ(ack->ack, 0x0051);
+  EXPECT_EQ(ack->request_id, 9);
+}
+
+TEST_F(GvcpServerTest, LengthMismatchIsInvalidHeader) {
+  auto command = gvcp::make_command(Command::ReadReg, 10, u32_payload({kWidth}));
+  gvcp::put_u16(&command[4], 12);
+  const auto ack = ack_of(first->transact(command));
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->status, Status::InvalidHeader);
+  EXPECT_EQ(ack->ack, 0x0081);
+  EXPECT_EQ(ack->request_id, 10);
+}
+
+TEST_F(GvcpServerTest, GarbageIsIgnoredAndTheServerKeepsAnswering) {
+  first->send({0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55});
+  first->send({0x42});
+  EXPECT_FALSE(first->receive(300ms)) << "a datagram that is not GVCP must not be answered";
+  uint32_t value = 0;
+  EXPECT_EQ(first->read_register(bs::kStreamChannels, value), Status::Success);
+  EXPECT_EQ(value, 1u);
+}
+
+TEST_F(GvcpServerTest, SlowUserSetSaveIsAnnouncedWithPendingAck) {
+  uint32_t config = 0;
+  ASSERT_EQ(first->read_register(bs::kGvcpConfiguration, config), Status::Success);
+  ASSERT_EQ(first->write_register(bs::kGvcpConfiguration, config | bs::kConfigPendingAckEnable), Status::Success);
+  const auto& catalog = device->catalog();
+  ASSERT_EQ(first->write_register(*catalog.at("UserSetSelector").address, 1), Status::Success);  // UserSet1
+  ASSERT_EQ(first->write_register(kWidth, 1024), Status::Success);
+
+  const uint32_t save_address = *catalog.at("UserSetSave").address;
+  const auto started = std::chrono::steady_clock::now();
+  first->send(gvcp::make_command(Command::WriteReg, 700, u32_payload({save_address, 1})));
+  const auto pending = ack_of(first->receive(300ms));
+  ASSERT_TRUE(pending) << "no PENDING_ACK within Aravis's patience";
+  EXPECT_EQ(pending->ack, 0x0089);
+  EXPECT_EQ(pending->request_id, 700);
+  ASSERT_EQ(pending->payload.size(), 4u);
+  EXPECT_GE(gvcp::get_u16(&pending->payload[2]), catalog.at("UserSetSave").execution_ms);
+
+  const auto done = ack_of(first->receive(2000ms));
+  ASSERT_TRUE(done) << "no final ack after the PENDING_ACK";
+  EXPECT_EQ(done->ack, 0x0083);
+  EXPECT_EQ(done->status, Status::Success);
+  EXPECT_EQ(done->request_id, 700);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(catalog.at("UserSetSave").execution_ms));
+  // The save really happened.
+  auto saved = store.load("user_sets");
+  ASSERT_TRUE(saved);
+  EXPECT_EQ((*saved)["UserSet1"]["Width"], 1024);
+}
+
+}  // namespace
+}  // namespace camemu::server
