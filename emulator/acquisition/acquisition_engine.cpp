@@ -39,6 +39,7 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
       sensor_buffer_(kMaxSensorPixels) {
   thread_ = std::thread([this] { run(); });
+  readout_thread_ = std::thread([this] { run_readout(); });
 }
 
 AcquisitionEngine::~AcquisitionEngine() {
@@ -48,7 +49,9 @@ AcquisitionEngine::~AcquisitionEngine() {
     want_acquisition_ = false;
   }
   wake_.notify_all();
+  readout_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (readout_thread_.joinable()) readout_thread_.join();
 }
 
 uint64_t AcquisitionEngine::timestamp_ticks(int64_t t_ns) const {
@@ -61,10 +64,10 @@ EngineStatistics AcquisitionEngine::statistics() const {
   return stats_;
 }
 
-double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings) const {
+double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings, bool ignore_frame_rate_cap) const {
   auto rate = settings.rate;
   // A triggered camera is limited by its sensor and link, not by the frame-rate cap.
-  if (settings.frame_start.enabled) rate.acquisition_frame_rate_enable = false;
+  if (settings.frame_start.enabled || ignore_frame_rate_cap) rate.acquisition_frame_rate_enable = false;
   const auto result = stream::compute_frame_rate(rate);
   return 1e9 / result.resulting_fps;
 }
@@ -289,13 +292,30 @@ bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& 
   return triggered;
 }
 
-std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns) {
+std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns,
+                                                              int64_t period_ns) {
   const auto& trigger = settings.frame_start;
-  if (!trigger.enabled) return std::max(next_free_run_ns, clock_.now_ns());
+  if (!trigger.enabled) {
+    // Free run keeps its camera-time grid even when this thread runs late;
+    // only when it fell more than a period behind are whole periods skipped.
+    const int64_t now = clock_.now_ns();
+    int64_t start = next_free_run_ns;
+    if (start < now - period_ns) start += (now - start) / period_ns * period_ns;
+    std::lock_guard lock(mutex_);
+    // The sensor is ready again after its own period; the frame-rate cap
+    // only paces free run and must not reject a later trigger.
+    ready_ns_ = start + int64_t(frame_period_ns(settings, true));
+    return start;
+  }
   int64_t ready;
   {
     std::lock_guard lock(mutex_);
     ready = ready_ns_;
+  }
+  // FrameTriggerWait rises only once the sensor can take a trigger.
+  if (!wait_until(ready)) return std::nullopt;
+  {
+    std::lock_guard lock(mutex_);
     waiting_for_frame_trigger_ = true;
   }
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(true, std::max(ready, clock_.now_ns()));
@@ -318,6 +338,9 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
     start = frame_triggers_.front().t_ns;
     frame_triggers_.pop_front();
   }
+  // Decided under the same lock a new trigger is judged with: no gap for an
+  // early trigger to slip through as a valid one.
+  ready_ns_ = start + period_ns;
   lock.unlock();
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(false, start);
   return start;
@@ -351,16 +374,14 @@ void AcquisitionEngine::acquire() {
   int64_t next_free_run_ns = clock_.now_ns();
   const int64_t frames_wanted = first.mode == "SingleFrame" ? 1 : first.mode == "MultiFrame" ? first.frame_count : -1;
   while (frames_wanted < 0 || frames_done < frames_wanted) {
+    const auto waiting_settings = read_settings(device_);
+    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(frame_period_ns(waiting_settings)));
+    if (!trigger_ns) return;
+    // The camera latches its settings at the frame start, not while it waited.
     const auto settings = read_settings(device_);
     const double period_ns = frame_period_ns(settings);
-    const auto trigger_ns = next_exposure_start(settings, next_free_run_ns);
-    if (!trigger_ns) return;
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
-    {
-      std::lock_guard lock(mutex_);
-      ready_ns_ = *trigger_ns + int64_t(period_ns);
-    }
     const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
     int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
     // The I/O lines get the exposure's edges ahead of time so they switch at
@@ -393,13 +414,44 @@ void AcquisitionEngine::acquire() {
     if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, end_ns);
     if (!completed) return;
     emit_event(event_id::exposure_end, end_ns);
-    make_and_send_frame(settings, start_ns, (end_ns - start_ns) * 1e-3);
+    // The sensor is read out after the exposure (overlapping the next one);
+    // the frame leaves the camera only then.
+    const double readout_ns = stream::compute_frame_rate(settings.rate).readout_time_us * 1e3;
+    queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns)});
     next_free_run_ns = start_ns + int64_t(period_ns);
     ++frames_done;
   }
   // The wanted frames are done: the acquisition ends by itself.
   std::lock_guard lock(mutex_);
   if (generation_ == generation) want_acquisition_ = false;
+}
+
+void AcquisitionEngine::queue_readout(ReadoutJob job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (readout_queue_.size() >= kMaxQueuedReadouts) {
+      ++stats_.frames_rejected;  // the camera's frame buffer is full
+      return;
+    }
+    readout_queue_.push_back(std::move(job));
+  }
+  readout_wake_.notify_all();
+}
+
+void AcquisitionEngine::run_readout() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    readout_wake_.wait(lock, [&] { return shutdown_ || !readout_queue_.empty(); });
+    if (shutdown_) return;
+    const int64_t ready_ns = readout_queue_.front().ready_ns;
+    readout_wake_.wait_until(lock, clock_.host_time_at(ready_ns), [&] { return shutdown_; });
+    if (shutdown_) return;
+    ReadoutJob job = std::move(readout_queue_.front());
+    readout_queue_.pop_front();
+    lock.unlock();
+    make_and_send_frame(job.settings, job.start_ns, job.exposure_us);
+    lock.lock();
+  }
 }
 
 void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us) {

@@ -75,6 +75,15 @@ class AcquisitionEngine {
   EngineStatistics statistics() const;
 
  private:
+  // A frame whose exposure ended: read out and sent once `ready_ns` is reached.
+  struct ReadoutJob {
+    AcquisitionSettings settings;
+    int64_t start_ns;
+    double exposure_us;
+    int64_t ready_ns;
+  };
+  static constexpr size_t kMaxQueuedReadouts = 8;
+
   struct PendingTrigger {
     int64_t t_ns;
     TriggerInput input;
@@ -84,14 +93,16 @@ class AcquisitionEngine {
   void acquire();
   bool wait_until(int64_t camera_ns);  // false when stopped
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
-  std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns);
+  std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns, int64_t period_ns);
   std::optional<int64_t> trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns);
+  void queue_readout(ReadoutJob job);
+  void run_readout();
   void make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us);
   bool matches(const TriggerSettings& trigger, TriggerInput input, bool level) const;
   void start_command();
   void stop_command();
   void emit_event(uint16_t id, int64_t t_ns);
-  double frame_period_ns(const AcquisitionSettings& settings) const;
+  double frame_period_ns(const AcquisitionSettings& settings, bool ignore_frame_rate_cap = false) const;
 
   device::CameraDevice& device_;
   emulator::CameraClock& clock_;
@@ -117,10 +128,12 @@ class AcquisitionEngine {
   bool level_[4]{};
   std::atomic<int64_t> timestamp_origin_ns_{0};
   EngineStatistics stats_;
-  uint64_t frame_counter_ = 0;
+  std::atomic<uint64_t> frame_counter_{0};
+  std::deque<ReadoutJob> readout_queue_;
+  std::condition_variable readout_wake_;
+  std::thread readout_thread_;
 
-  std::vector<uint16_t> sensor_buffer_;
-  std::vector<uint8_t> payload_buffer_;
+  std::vector<uint16_t> sensor_buffer_;  // the payload is rendered into a streamer frame slot
   std::thread thread_;
 };
 

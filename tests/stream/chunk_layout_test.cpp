@@ -21,6 +21,21 @@ TEST(Crc16, MatchesTheXmodemCheckValue) {
   EXPECT_EQ(crc16_xmodem(bytes.subspan(4), crc16_xmodem(bytes.first(4))), 0x31C3);  // resumable
 }
 
+TEST(Crc16, MatchesABitwiseReferenceForEveryLengthAndRunningValue) {
+  const auto bitwise = [](const std::vector<uint8_t>& bytes, uint16_t crc) {
+    for (const uint8_t byte : bytes) {
+      crc = static_cast<uint16_t>(crc ^ (byte << 8));
+      for (int bit = 0; bit < 8; ++bit) crc = static_cast<uint16_t>((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+    return crc;
+  };
+  std::vector<uint8_t> bytes;
+  for (uint32_t length = 0; length < 40; ++length) {
+    for (const uint16_t running : {uint16_t{0}, uint16_t{0xBEEF}}) EXPECT_EQ(crc16_xmodem(bytes, running), bitwise(bytes, running)) << length;
+    bytes.push_back(static_cast<uint8_t>(length * 97 + 13));
+  }
+}
+
 ChunkSelection all_chunks() {
   ChunkSelection selection;
   for (std::size_t i = 0; i < chunk_kind_count; ++i) selection.enable(static_cast<ChunkKind>(i));

@@ -216,6 +216,35 @@ TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
   streamer_.stop();
 }
 
+TEST_F(GvspStreamerTest, PendingResendsDoNotStopAcquisition) {
+  // A tiny resend reserve (1 % of the link, one 10 ms window) leaves requests
+  // for every packet of all four retained frames queued, pinning every slot.
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.bandwidth_reserve_percent = 0;
+  settings.bandwidth_reserve_accumulation = 1;
+  streamer_.set_channel_settings(settings);
+  const auto payload = test_payload(540 * 100, 7);
+  std::vector<uint64_t> block_ids;
+  for (int i = 0; i < 4; ++i) {
+    block_ids.push_back(streamer_.submit_frame(small_frame(payload, 540, 100)).block_id);
+    ASSERT_TRUE(streamer_.wait_until_idle(2s));
+  }
+  receiver_.receive(100ms);
+  for (const uint64_t block_id : block_ids) streamer_.resend(ResendRequest{0, block_id, 0, 101, false});
+
+  // The camera overwrites its oldest frame instead of refusing new ones; that
+  // frame's pending resends are answered PACKET_UNAVAILABLE.
+  FrameBufferLease lease = streamer_.acquire_frame_buffer(payload.size());
+  EXPECT_TRUE(lease);
+  const auto statistics = streamer_.statistics();
+  EXPECT_EQ(statistics.frames_dropped_buffer_full, 0u);
+  EXPECT_GE(statistics.resend_jobs_withdrawn, 1u);
+  lease = {};
+  ASSERT_TRUE(streamer_.wait_until_idle(5s));
+  EXPECT_GE(streamer_.statistics().unavailable_answers, 1u);
+}
+
 TEST_F(GvspStreamerTest, LeasedBuffersAreSentWithoutCopyAndUnusedLeasesFreeTheirSlot) {
   {
     FrameBufferLease unused = streamer_.acquire_frame_buffer(100);

@@ -124,6 +124,30 @@ TEST(PacketPacer, DebtBeyondTheLimitIsForgotten) {
   EXPECT_NEAR(repaying * burst / 2.0, 1'000'000, 2.0 * burst);
 }
 
+TEST(PacketPacer, DebtIsKeptWhileFramesWaitForTheLink) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  settings.max_debt_ns = 1'000'000;
+  PacketPacer pacer(settings);
+  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  pacer.schedule_burst(0, burst, true);
+  // A 10 ms stall with a frame queued: all of it is repaid, at twice the link
+  // rate at most, so the link loses no time.
+  int64_t now = 10'000'000;
+  int64_t previous = INT64_MIN;
+  int repaying = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const int64_t sent_at = std::max(now, pacer.schedule_burst(now, burst, true));
+    if (previous != INT64_MIN) {
+      if (sent_at - previous >= burst) break;  // back at the link rate
+      EXPECT_GE(sent_at - previous, burst / 2 - 1);
+      ++repaying;
+    }
+    previous = now = sent_at;
+  }
+  EXPECT_NEAR(repaying * burst / 2.0, 10'000'000 - burst, 2.0 * burst);
+}
+
 TEST(PacketPacer, BurstsAreCappedInBytesForBigPackets) {
   PacingSettings settings;
   settings.max_burst_packets = 16;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace camemu::stream {
@@ -180,6 +181,52 @@ TEST(PixelPipeline, BadSettingsAndRegionsFailWithoutTouchingMemory) {
   EXPECT_EQ(render_image(sensor.view(), settings, 0, small).status, PipelineStatus::output_too_small);
   const SensorFrameView lying{std::span<const uint16_t>(sensor.pixels.data(), 4), 4, 4, 0, 0, 0};
   EXPECT_EQ(render_image(lying, settings, 0, out).status, PipelineStatus::region_outside_frame);
+}
+
+// The unbinned, unmirrored formats take a row-at-a-time fast path; it must
+// give exactly what the per-pixel definition gives, for every format, with an
+// ROI inside a strided partial sensor frame, ReverseY, and out-of-range
+// sensor values (clamped to 4095).
+TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
+  const uint32_t stride = 40;
+  Sensor block(stride, 9);
+  for (std::size_t i = 0; i < block.pixels.size(); ++i)
+    block.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 13);  // includes values > 4095
+  const SensorFrameView view{block.pixels, 37, 9, stride, 3, 2};  // sensor origin (3, 2)
+  for (const PixelFormat format : {PixelFormat::mono8, PixelFormat::mono12, PixelFormat::mono12_packed}) {
+    for (const bool reverse_y : {false, true}) {
+      auto settings = settings_for(34, 7, format);
+      settings.offset_x = 5;
+      settings.offset_y = 3;
+      settings.reverse_y = reverse_y;
+      std::vector<uint16_t> expected_values;
+      for (uint32_t row = 0; row < settings.height; ++row) {
+        const uint32_t image_row = reverse_y ? settings.height - 1 - row : row;
+        for (uint32_t column = 0; column < settings.width; ++column)
+          expected_values.push_back(std::min<uint16_t>(block.at(5 - 3 + column, 3 - 2 + image_row), 0xFFF));
+      }
+      std::vector<uint8_t> expected;
+      for (std::size_t i = 0; i < expected_values.size(); ++i) {
+        const uint16_t value = expected_values[i];
+        if (format == PixelFormat::mono8) expected.push_back(static_cast<uint8_t>(value >> 4));
+        if (format == PixelFormat::mono12) {
+          expected.push_back(static_cast<uint8_t>(value));
+          expected.push_back(static_cast<uint8_t>(value >> 8));
+        }
+        if (format == PixelFormat::mono12_packed && i % 2 == 1) {
+          const uint16_t first = expected_values[i - 1];
+          expected.push_back(static_cast<uint8_t>(first >> 4));
+          expected.push_back(static_cast<uint8_t>(((value & 0xF) << 4) | (first & 0xF)));
+          expected.push_back(static_cast<uint8_t>(value >> 4));
+        }
+      }
+      std::vector<uint8_t> out(image_bytes(settings), 0xEE);
+      const auto result = render_image(view, settings, 0, out);
+      ASSERT_EQ(result.status, PipelineStatus::ok);
+      EXPECT_EQ(result.bytes_written, expected.size());
+      EXPECT_EQ(out, expected) << pixel_format_name(format) << (reverse_y ? " reverse_y" : "");
+    }
+  }
 }
 
 TEST(PixelPipeline, PayloadSizesPerFormat) {

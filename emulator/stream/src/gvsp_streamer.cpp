@@ -1,6 +1,8 @@
 #include "camemu/stream/gvsp_streamer.hpp"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@ constexpr std::size_t max_udp_payload_bytes = 65507;
 constexpr double nanoseconds_per_second = 1e9;
 constexpr unsigned long precise_timer_slack_ns = 1000;
 constexpr int send_buffer_bytes = 4 << 20;
+constexpr int sender_realtime_priority = 1;  // the lowest SCHED_FIFO priority
 
 PacingSettings pacing_for(const ChannelSettings& channel, std::size_t max_burst_limit) {
   const StreamConstants& constants = stream_constants();
@@ -49,7 +52,8 @@ int64_t ticks_to_ns(uint32_t ticks) {
 GvspStreamer::GvspStreamer(const StreamClock& clock, StreamerOptions options)
     : clock_(clock),
       socket_(io_, asio::ip::udp::endpoint(options.interface_address, options.source_port)),
-      sender_(socket_.native_handle(), stream_constants().pacing.udp_segmentation_offload),
+      sender_(socket_.native_handle(),
+              options.udp_segmentation_offload.value_or(stream_constants().pacing.udp_segmentation_offload)),
       ring_(options.ring_slots != 0 ? options.ring_slots : stream_constants().frame_ring_slots,
             options.preallocated_payload_bytes),
       injector_(options.faults),
@@ -127,9 +131,12 @@ void GvspStreamer::release_lease(FrameSlot* slot) {
 FrameBufferLease GvspStreamer::acquire_frame_buffer(std::size_t payload_bytes) {
   std::lock_guard lock(mutex_);
   if (stopping_) return {};
-  ++statistics_.frames_submitted;
   FrameSlot* slot = ring_.claim_for_fill(payload_bytes);
+  if (slot == nullptr && withdraw_resends_of_oldest_retained()) slot = ring_.claim_for_fill(payload_bytes);
   if (slot == nullptr) {
+    // Offered and dropped. A granted lease counts as submitted only when it is
+    // submitted: a producer may give it back unused (e.g. a rejected ROI).
+    ++statistics_.frames_submitted;
     ++statistics_.frames_dropped_buffer_full;
     return {};
   }
@@ -144,6 +151,7 @@ SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::Im
   FrameSlot* slot = std::exchange(lease.slot_, nullptr);
   lease.buffer_ = {};
   std::lock_guard lock(mutex_);
+  ++statistics_.frames_submitted;
   slot->leader = leader;
   slot->trailer_size_y = trailer_size_y != 0 ? trailer_size_y : leader.size_y;
   slot->packet_size = settings_.packet_size;
@@ -159,6 +167,32 @@ SubmitResult GvspStreamer::submit_frame(const FrameToSend& frame) {
   if (!lease) return {};
   if (!frame.payload.empty()) std::memcpy(lease.buffer().data(), frame.payload.data(), frame.payload.size());
   return submit_frame(std::move(lease), frame.leader, frame.trailer_size_y);
+}
+
+bool GvspStreamer::withdraw_resends_of_oldest_retained() {
+  // A camera keeps acquiring while it serves resends from the bandwidth
+  // reserve; when its memory is needed, old frames are overwritten and late
+  // requests answered PACKET_UNAVAILABLE. Without this, a host that asks for
+  // more resends than the reserve carries pins every retained slot and stops
+  // acquisition altogether.
+  FrameSlot* oldest = nullptr;
+  for (std::size_t i = 0; i < ring_.size(); ++i) {
+    FrameSlot& slot = ring_.slot(i);
+    if (slot.state != SlotState::retained || slot.pins == 0) continue;
+    // Packets already planned read the slot during the unlocked send.
+    const bool planned = std::any_of(plan_.begin(), plan_.begin() + static_cast<std::ptrdiff_t>(plan_size_),
+                                     [&slot](const PlannedPacket& packet) { return packet.slot == &slot; });
+    if (!planned && (oldest == nullptr || slot.sequence < oldest->sequence)) oldest = &slot;
+  }
+  if (oldest == nullptr) return false;
+  for (std::size_t i = 0; i < resend_count_; ++i) {
+    ResendJob& job = resend_jobs_[(resend_head_ + i) % max_resend_jobs];
+    if (job.slot != oldest) continue;
+    job.slot = nullptr;  // answered PACKET_UNAVAILABLE
+    --oldest->pins;
+    ++statistics_.resend_jobs_withdrawn;
+  }
+  return oldest->pins == 0;
 }
 
 void GvspStreamer::resend(const ResendRequest& request) {
@@ -182,7 +216,10 @@ void GvspStreamer::resend(const ResendRequest& request) {
   }
   resend_jobs_[(resend_head_ + resend_count_) % max_resend_jobs] = job;
   ++resend_count_;
-  wake_.notify_one();
+  // Unless it is idle, the sender finds the job by itself: it plans resends
+  // first after each burst, or is waiting for the reserve to refill. Waking it
+  // for every request of a host's resend storm would cost a context switch each.
+  if (sender_idle_) wake_.notify_one();
 }
 
 void GvspStreamer::fire_test_packet() {
@@ -393,6 +430,17 @@ void GvspStreamer::run() {
   // Bursts are ~0.2 ms apart; the default 50 us timer slack would be a quarter
   // of that. Best effort: ignored if the kernel refuses.
   ::prctl(PR_SET_TIMERSLACK, precise_timer_slack_ns);
+  // The camera's link never pauses; this thread stands in for it. On a loaded
+  // host an ordinary thread wakes a millisecond or more late, and since each
+  // wake-up sends one small burst (bigger ones would overflow the host's
+  // receive buffer) the link then runs at a fraction of its rate and frames
+  // pile up. A low real-time priority makes wake-ups prompt; the thread's CPU
+  // use is bounded by the pacing (it sleeps between bursts), and the kernel's
+  // RT throttling still bounds it. Best effort: without the privilege
+  // (CAP_SYS_NICE) the thread stays SCHED_OTHER.
+  sched_param realtime{};
+  realtime.sched_priority = sender_realtime_priority;
+  ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &realtime);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (test_packet_pending_) {
@@ -406,16 +454,25 @@ void GvspStreamer::run() {
       if (plan_burst(now, wire_ns) == 0) {
         if (resend_count_ > 0) {
           // Only resends wait, and the bandwidth reserve is spent: sleep until it refills.
+          // Waiting for a whole burst's worth of reserve, not one packet's,
+          // keeps wake-ups (tens of microseconds of CPU each on a VM) per
+          // burst rather than per packet.
           const ResendJob& job = resend_jobs_[resend_head_];
-          const std::size_t bytes = job.slot->packet_size;
-          wake_.wait_until(lock, clock_.host_time_at(resend_budget_.available_at_ns(now, bytes)));
+          const std::size_t burst_bytes =
+              std::max<std::size_t>(job.slot->packet_size,
+                                    std::min<std::size_t>(pacer_.settings().max_burst_bytes,
+                                                          std::size_t{job.slot->packet_size} *
+                                                              pacer_.settings().max_burst_packets));
+          wake_.wait_until(lock, clock_.host_time_at(resend_budget_.available_at_ns(now, burst_bytes)));
         } else {
           idle_.notify_all();
+          sender_idle_ = true;
           wake_.wait(lock);
+          sender_idle_ = false;
         }
         continue;
       }
-      plan_release_ns_ = pacer_.schedule_burst(now, wire_ns);
+      plan_release_ns_ = pacer_.schedule_burst(now, wire_ns, ring_.count(SlotState::queued) > 0);
     }
     if (now < *plan_release_ns_) {
       wake_.wait_until(lock, clock_.host_time_at(*plan_release_ns_));

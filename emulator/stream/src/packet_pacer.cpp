@@ -19,9 +19,10 @@ int64_t PacketPacer::wire_time_ns(std::size_t udp_payload_bytes) const {
   return static_cast<int64_t>(std::llround(wire_bytes * nanoseconds_per_second / rate)) + settings_.packet_delay_ns;
 }
 
-int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns) {
+int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns, bool frames_waiting) {
   const bool first_burst = last_release_ns_ == never_ns;
-  link_free_at_ns_ = std::max(link_free_at_ns_, first_burst ? now_ns : now_ns - settings_.max_debt_ns);
+  if (first_burst) link_free_at_ns_ = std::max(link_free_at_ns_, now_ns);
+  else if (!frames_waiting) link_free_at_ns_ = std::max(link_free_at_ns_, now_ns - settings_.max_debt_ns);
   const double factor = std::max(1.0, settings_.catch_up_rate_factor);
   const int64_t rate_cap = last_release_ns_ + static_cast<int64_t>(static_cast<double>(last_burst_wire_ns_) / factor);
   const int64_t release = std::max(link_free_at_ns_, rate_cap);

@@ -32,6 +32,7 @@ class FrameRing {
   FrameRing(std::size_t slot_count, std::size_t preallocated_payload_bytes);
 
   std::size_t size() const { return slots_.size(); }
+  FrameSlot& slot(std::size_t index) { return slots_[index]; }
 
   // A free slot, else the oldest unpinned retained one; nullptr when every slot
   // is filling, queued, sending or pinned (frame buffer full). Its buffer holds

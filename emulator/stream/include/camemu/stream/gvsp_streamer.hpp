@@ -1,6 +1,7 @@
 #pragma once
 // The camera's stream channel: owns the GVSP UDP socket and a sending thread
-// (separate from GVCP). Frames are copied into the frame ring, then leave as
+// (separate from GVCP). Frames are rendered into a leased frame-ring slot (or
+// copied into one by submit_frame(FrameToSend)), then leave as
 // paced bursts to SCDA:SCP; PACKETRESEND requests are interleaved within the
 // bandwidth reserve; faults can be injected. All calls are thread-safe and
 // non-blocking (apart from copying a submitted payload).
@@ -41,6 +42,7 @@ struct StreamerOptions {
   uint16_t source_port = 0;                    // 0: any
   std::size_t ring_slots = 0;                  // 0: stream.json frame_ring_slots
   std::size_t preallocated_payload_bytes = 0;  // per slot; slots grow if a frame is bigger
+  std::optional<bool> udp_segmentation_offload;  // unset: stream.json pacing.udp_segmentation_offload
   FaultSettings faults;
 };
 
@@ -95,6 +97,7 @@ struct StreamerStatistics {
   uint64_t packets_resent = 0;
   uint64_t resend_requests = 0;
   uint64_t resend_requests_discarded = 0;  // queue full
+  uint64_t resend_jobs_withdrawn = 0;      // their frame's memory went to a new frame
   uint64_t unavailable_answers = 0;
   uint64_t test_packets = 0;
   uint64_t send_failures = 0;
@@ -151,6 +154,9 @@ class GvspStreamer {
 
   friend class FrameBufferLease;
   void release_lease(FrameSlot* slot);
+  // Frees the oldest resend-pinned retained slot by answering its pending
+  // resends PACKET_UNAVAILABLE; true when a slot became claimable.
+  bool withdraw_resends_of_oldest_retained();
   void run();
   bool idle_locked() const;
   void start_next_frame(int64_t now_ns);
@@ -170,6 +176,7 @@ class GvspStreamer {
   std::condition_variable idle_;
   bool stopping_ = false;
   bool test_packet_pending_ = false;
+  bool sender_idle_ = false;  // the sending thread waits for work without a deadline
   std::optional<sockaddr_in> destination_;
   ChannelSettings settings_;
   FrameRing ring_;

@@ -21,7 +21,8 @@ struct PacingSettings {
   // A sender woken late (a loaded host can be milliseconds late) owes link
   // time. It repays it with the same small bursts spaced closer, at most
   // `catch_up_rate_factor` x the link rate, never with one long burst; debt
-  // beyond `max_debt_ns` is forgotten.
+  // beyond `max_debt_ns` is forgotten unless frames are waiting for the link
+  // (see schedule_burst).
   double catch_up_rate_factor = 2.0;
   int64_t max_debt_ns = 20'000'000;
 };
@@ -38,7 +39,12 @@ class PacketPacer {
 
   // Release time of a burst that occupies the link for `burst_wire_ns`, asked
   // for at `now_ns`. Advances the link clock past the burst.
-  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns);
+  // `frames_waiting`: more frames are queued behind the one being sent. At
+  // the link-limited frame rate the link has no idle time, so forgotten debt
+  // could never be made up: the queue would grow until frames were dropped
+  // and the delivered rate fell below ResultingFrameRate. Then the whole debt
+  // is kept (still repaid at <= catch_up_rate_factor x the link rate).
+  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns, bool frames_waiting = false);
 
   // Nothing may leave before `not_before_ns` (GevSCFTD at frame start).
   void defer_until(int64_t not_before_ns);

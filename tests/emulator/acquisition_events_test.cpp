@@ -1,0 +1,219 @@
+// The acquisition engine inside a whole emulated camera (in-process): frame
+// rate model through the features, events on the message channel, overtrigger
+// detection, SingleFrame completion, and heartbeat expiry stopping a stream.
+#include "device/bootstrap_layout.hpp"
+#include "server/camera_emulator.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace camemu::test {
+namespace {
+namespace bs = device::bootstrap;
+using namespace std::chrono_literals;
+
+// A UDP socket on 127.0.0.1 that receives what the camera sends to it.
+class HostSocket {
+ public:
+  HostSocket() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(kLoopback);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~HostSocket() { ::close(fd_); }
+  uint16_t port() const { return port_; }
+  std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout) {
+    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::vector<uint8_t> buffer(9000);
+    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    if (n < 0) return std::nullopt;
+    buffer.resize(static_cast<size_t>(n));
+    return buffer;
+  }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+class EmulatedCamera : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server::EmulatorOptions options;
+    options.interface_address = "127.0.0.1";
+    options.gvcp_port = 0;
+    options.control = "127.0.0.1:0";
+    options.config = server::default_configuration();
+    options.scene = {{"type", "flat"}, {"irradiance_uW_cm2", 1.0}, {"wavelength_nm", 545.0}};
+    camera_ = std::make_unique<server::CameraEmulator>(options);
+    camera_->start();
+    auto& device = camera_->device();
+    ASSERT_EQ(device.set("Width", int64_t{256}), gvcp::Status::Success);
+    ASSERT_EQ(device.set("Height", int64_t{64}), gvcp::Status::Success);
+  }
+  void TearDown() override { camera_.reset(); }
+
+  device::CameraDevice& device() { return camera_->device(); }
+
+  void use_software_trigger() {
+    ASSERT_EQ(device().set_selected("TriggerMode", "FrameStart", device::FeatureValue{int64_t{1}}), gvcp::Status::Success);
+    ASSERT_EQ(device().set_selected("TriggerSource", "FrameStart", device::FeatureValue{int64_t{0}}), gvcp::Status::Success);
+  }
+
+  // Points the message channel at `socket` through GVCP, as a host does.
+  void open_message_channel(GvcpClient& client, const HostSocket& socket) {
+    ASSERT_EQ(client.write_register(bs::kControlChannelPrivilege, 2), gvcp::Status::Success);
+    ASSERT_EQ(client.write_register(bs::kMessageChannelDestination, kLoopback), gvcp::Status::Success);
+    ASSERT_EQ(client.write_register(bs::kMessageChannelPort, socket.port()), gvcp::Status::Success);
+  }
+
+  void enable_event(const std::string& name) {
+    ASSERT_EQ(device().set_selected("EventNotification", name, device::FeatureValue{int64_t{2}}), gvcp::Status::Success);
+  }
+
+  bool wait_until_not_streaming(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!device().streaming()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  std::unique_ptr<server::CameraEmulator> camera_;
+};
+
+// Event ids of the events a frame produces (EVENT commands on the message channel).
+std::vector<uint16_t> receive_event_ids(HostSocket& socket, std::chrono::milliseconds limit) {
+  std::vector<uint16_t> ids;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto datagram = socket.receive(50ms);
+    if (!datagram) continue;
+    gvcp::ParsedCommand command;
+    if (gvcp::parse_command(*datagram, command) != gvcp::HeaderProblem::None) continue;
+    if (command.header.command != static_cast<uint16_t>(gvcp::Command::Event) || command.payload.size() < 16) continue;
+    ids.push_back(gvcp::get_u16(&command.payload[2]));
+  }
+  return ids;
+}
+
+TEST_F(EmulatedCamera, DefaultConfigurationRunsAtTheDatasheetFrameRate) {
+  ASSERT_EQ(device().set("Width", int64_t{4096}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("Height", int64_t{2168}), gvcp::Status::Success);
+  EXPECT_NEAR(device().get_float("ResultingFrameRateAbs"), 13.1, 0.05);
+  // A smaller ROI is faster; a 12-bit format is slower.
+  ASSERT_EQ(device().set("Height", int64_t{1080}), gvcp::Status::Success);
+  const double small = device().get_float("ResultingFrameRateAbs");
+  EXPECT_GT(small, 20.0);
+  ASSERT_EQ(device().set("PixelFormat", int64_t{0x01100005}), gvcp::Status::Success);
+  EXPECT_LT(device().get_float("ResultingFrameRateAbs"), small);
+  // The frame-rate cap wins when it is lower.
+  ASSERT_EQ(device().set("AcquisitionFrameRateEnable", int64_t{1}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionFrameRateAbs", 5.0), gvcp::Status::Success);
+  EXPECT_NEAR(device().get_float("ResultingFrameRateAbs"), 5.0, 1e-6);
+}
+
+TEST_F(EmulatedCamera, FrameEventsReachTheMessageChannel) {
+  GvcpClient client(camera_->gvcp_port());
+  HostSocket events;
+  open_message_channel(client, events);
+  use_software_trigger();
+  enable_event("ExposureEnd");
+  enable_event("FrameStart");
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(device().set("TriggerSoftware", int64_t{1}), gvcp::Status::Success);
+  const auto ids = receive_event_ids(events, 1500ms);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), 0x0004), ids.end()) << "no ExposureEnd event";
+  EXPECT_NE(std::find(ids.begin(), ids.end(), 0x9004), ids.end()) << "no FrameStart event";
+}
+
+TEST_F(EmulatedCamera, EventsStayOffUnlessNotificationIsOn) {
+  GvcpClient client(camera_->gvcp_port());
+  HostSocket events;
+  open_message_channel(client, events);
+  use_software_trigger();
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(device().set("TriggerSoftware", int64_t{1}), gvcp::Status::Success);
+  EXPECT_TRUE(receive_event_ids(events, 700ms).empty());
+}
+
+TEST_F(EmulatedCamera, TriggerBeforeTheSensorIsReadyIsAnOvertrigger) {
+  GvcpClient client(camera_->gvcp_port());
+  HostSocket events;
+  open_message_channel(client, events);
+  use_software_trigger();
+  enable_event("FrameStartOvertrigger");
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  std::this_thread::sleep_for(100ms);
+  // Two triggers within microseconds: the second comes long before the frame period.
+  ASSERT_EQ(device().set("TriggerSoftware", int64_t{1}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("TriggerSoftware", int64_t{1}), gvcp::Status::Success);
+  EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
+  const auto ids = receive_event_ids(events, 700ms);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), 0x9001), ids.end()) << "no FrameStartOvertrigger event";
+  EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
+  ASSERT_EQ(device().set("ClearLastError", int64_t{1}), gvcp::Status::Success);
+  EXPECT_EQ(device().get_enum("LastError"), "NoError");
+}
+
+TEST_F(EmulatedCamera, SingleFrameAcquisitionEndsByItselfAndUnlocksTheRoi) {
+  ASSERT_EQ(device().set("AcquisitionMode", int64_t{0}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  EXPECT_EQ(device().set("Width", int64_t{128}), gvcp::Status::AccessDenied);  // locked while acquiring
+  ASSERT_TRUE(wait_until_not_streaming(3000ms));
+  EXPECT_EQ(camera_->engine().statistics().frames_exposed, 1u);
+  EXPECT_EQ(device().set("Width", int64_t{128}), gvcp::Status::Success);
+}
+
+TEST_F(EmulatedCamera, MultiFrameAcquisitionDeliversAcquisitionFrameCount) {
+  ASSERT_EQ(device().set("AcquisitionMode", int64_t{1}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionFrameCount", int64_t{3}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  ASSERT_TRUE(wait_until_not_streaming(5000ms));
+  EXPECT_EQ(camera_->engine().statistics().frames_exposed, 3u);
+}
+
+TEST_F(EmulatedCamera, HeartbeatExpiryStopsTheAcquisition) {
+  GvcpClient client(camera_->gvcp_port());
+  ASSERT_EQ(client.write_register(bs::kControlChannelPrivilege, 2), gvcp::Status::Success);
+  ASSERT_EQ(client.write_register(bs::kHeartbeatTimeout, 500), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  ASSERT_TRUE(device().streaming());
+  // The controlling application goes silent.
+  ASSERT_TRUE(wait_until_not_streaming(3000ms));
+  uint32_t ccp = 1;
+  ASSERT_EQ(client.read_register(bs::kControlChannelPrivilege, ccp), gvcp::Status::Success);
+  EXPECT_EQ(ccp, 0u);
+}
+
+TEST_F(EmulatedCamera, TimestampLatchFollowsCameraTime) {
+  GvcpClient client(camera_->gvcp_port());
+  ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampReset), gvcp::Status::Success);
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampLatch), gvcp::Status::Success);
+  uint32_t high = 0, low = 0;
+  ASSERT_EQ(client.read_register(bs::kTimestampValueHigh, high), gvcp::Status::Success);
+  ASSERT_EQ(client.read_register(bs::kTimestampValueLow, low), gvcp::Status::Success);
+  const double seconds = static_cast<double>(uint64_t(high) << 32 | low) / 125e6;
+  EXPECT_GT(seconds, 0.15);
+  EXPECT_LT(seconds, 2.0);
+}
+
+}  // namespace
+}  // namespace camemu::test
