@@ -372,6 +372,11 @@ void AcquisitionEngine::acquire() {
   }();
   int64_t frames_done = 0;
   int64_t next_free_run_ns = clock_.now_ns();
+  {
+    // A new acquisition starts with a sensor that finished its last frame.
+    std::lock_guard lock(mutex_);
+    ready_ns_ = 0;
+  }
   const int64_t frames_wanted = first.mode == "SingleFrame" ? 1 : first.mode == "MultiFrame" ? first.frame_count : -1;
   while (frames_wanted < 0 || frames_done < frames_wanted) {
     const auto waiting_settings = read_settings(device_);

@@ -63,6 +63,9 @@ void ControlApi::start(const std::string& host, int port) {
     port_ = port;
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // A stop() that came before the listening loop started would be missed and
+  // the join in stop() would hang: return only once the server runs.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void ControlApi::stop() {

@@ -225,6 +225,11 @@ void GvspStreamer::resend(const ResendRequest& request) {
 void GvspStreamer::fire_test_packet() {
   std::lock_guard lock(mutex_);
   test_packet_pending_ = true;
+  // The test goes where the host pointed the channel when it asked: Aravis
+  // moves SCP to its real stream socket right after the test, and a late
+  // test packet there would look like the start of a frame.
+  test_packet_destination_ = destination_;
+  test_packet_size_ = settings_.packet_size;
   wake_.notify_one();
 }
 
@@ -414,8 +419,8 @@ void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
 
 void GvspStreamer::send_test_packet(std::unique_lock<std::mutex>& lock) {
   test_packet_pending_ = false;
-  const std::size_t length = gvsp::encode_test_packet(settings_.packet_size, test_packet_buffer_);
-  const std::optional<sockaddr_in> destination = destination_;
+  const std::size_t length = gvsp::encode_test_packet(test_packet_size_, test_packet_buffer_);
+  const std::optional<sockaddr_in> destination = test_packet_destination_;
   lock.unlock();
   std::size_t delivered = 0;
   if (length != 0 && destination) {

@@ -176,6 +176,8 @@ class GvspStreamer {
   std::condition_variable idle_;
   bool stopping_ = false;
   bool test_packet_pending_ = false;
+  std::optional<sockaddr_in> test_packet_destination_;
+  uint32_t test_packet_size_ = 0;
   bool sender_idle_ = false;  // the sending thread waits for work without a deadline
   std::optional<sockaddr_in> destination_;
   ChannelSettings settings_;
