@@ -13,7 +13,6 @@ int64_t round_down(int64_t value, int64_t inc, int64_t min) {
 
 struct Rules {
   CameraDevice& device;
-  std::function<int64_t()> chunk_bytes;
 
   int64_t sensor_width() { return device.get_int("SensorWidth") / device.get_int("BinningHorizontal"); }
   int64_t sensor_height() { return device.get_int("SensorHeight") / device.get_int("BinningVertical"); }
@@ -53,18 +52,8 @@ int bits_per_pixel(int64_t pixel_format) {
   }
 }
 
-int64_t image_payload_bytes(int64_t width, int64_t height, int64_t pixel_format) {
-  return (width * height * bits_per_pixel(pixel_format) + 7) / 8;
-}
-
-ImageGeometry current_geometry(CameraDevice& device) {
-  return {device.get_int("Width"),   device.get_int("Height"),           device.get_int("OffsetX"),
-          device.get_int("OffsetY"), device.get_int("BinningHorizontal"), device.get_int("BinningVertical"),
-          device.get_int("PixelFormat")};
-}
-
-void attach_image_format_rules(CameraDevice& device, std::function<int64_t()> chunk_bytes) {
-  auto rules = std::make_shared<Rules>(Rules{device, std::move(chunk_bytes)});
+void attach_image_format_rules(CameraDevice& device) {
+  auto rules = std::make_shared<Rules>(Rules{device});
   const auto& catalog = device.catalog();
   auto inc_of = [&catalog](const char* name) { return catalog.at(name).inc.value_or(1); };
   auto min_of = [&catalog](const char* name) { return catalog.at(name).min.value_or(0); };
@@ -121,11 +110,6 @@ void attach_image_format_rules(CameraDevice& device, std::function<int64_t()> ch
   device.attach("PixelDynamicRangeMax", {.read = [rules]() -> FeatureValue {
                                            return int64_t{rules->device.get_int("PixelFormat") == kMono8 ? 255 : 4095};
                                          }});
-  device.attach("PayloadSize", {.read = [rules]() -> FeatureValue {
-                                  const auto g = current_geometry(rules->device);
-                                  const int64_t chunks = rules->chunk_bytes ? rules->chunk_bytes() : 0;
-                                  return image_payload_bytes(g.width, g.height, g.pixel_format) + chunks;
-                                }});
 }
 
 }  // namespace camemu::device

@@ -172,9 +172,7 @@ void CameraEmulator::build_device() {
   auto identity = make_identity(options_.config.at("camera"), options_.serial, address.to_uint());
   device_ = std::make_unique<device::CameraDevice>(device::FeatureCatalog::embedded(), identity);
   device_->force("DeviceFirmwareVersion", identity.firmware_version);
-  device::attach_image_format_rules(*device_, [this]() -> int64_t {
-    return 0;  // PayloadSize is computed by the acquisition engine, chunks included
-  });
+  device::attach_image_format_rules(*device_);
   user_sets_ = std::make_unique<device::UserSets>(*device_, *state_);
   startup_problems_ = user_sets_->restore_at_start();
 }
