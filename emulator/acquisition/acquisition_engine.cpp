@@ -1,5 +1,7 @@
 #include "acquisition/acquisition_engine.hpp"
 
+#include <pthread.h>
+
 #include "device/bootstrap_layout.hpp"
 
 #include <algorithm>
@@ -38,8 +40,14 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
       sensor_buffer_(kMaxSensorPixels) {
-  thread_ = std::thread([this] { run(); });
-  readout_thread_ = std::thread([this] { run_readout(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "acq-exposure");
+    run();
+  });
+  readout_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "acq-readout");
+    run_readout();
+  });
 }
 
 AcquisitionEngine::~AcquisitionEngine() {

@@ -1,5 +1,7 @@
 #include "acquisition/io_binding.hpp"
 
+#include <pthread.h>
+
 #include "camemu/io/requests.hpp"
 
 namespace camemu::acquisition {
@@ -60,7 +62,10 @@ void IoBinding::connect(AcquisitionEngine& engine, PowerHooks power) {
   engine_ = &engine;
   power_hooks_ = std::move(power);
   sync_line_configuration();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "io-binding");
+    run();
+  });
 }
 
 bool IoBinding::powered() {

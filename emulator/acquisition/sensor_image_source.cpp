@@ -2,7 +2,18 @@
 
 #include "camemu/sensor/sensor_parameters.hpp"
 
+#include <algorithm>
+
 namespace camemu::acquisition {
+namespace {
+// 64 K floats (256 KiB) of irradiance per strip: small enough to stay in a
+// core's L2 cache between the scene and the sensor model.
+constexpr int kStripFloats = 64 * 1024;
+// From this many pixels a frame is written with streaming stores (see
+// Imx267Sensor::OutputStores); the pixel pipeline reads it only after the
+// whole frame is made, by then a large frame would have left the cache anyway.
+constexpr int64_t kStreamingMinPixels = int64_t{1} << 20;
+}  // namespace
 
 SensorImageSource::SensorImageSource(const nlohmann::json& sensor_config, const nlohmann::json& scene_spec,
                                      uint64_t seed, uint32_t serial_number)
@@ -38,14 +49,24 @@ void SensorImageSource::expose(const SensorRegion& region, int64_t exposure_star
     std::lock_guard lock(scene_mutex_);
     scene = scene_;
   }
-  const size_t pixels = static_cast<size_t>(region.width) * region.height;
-  if (irradiance_.size() < pixels) irradiance_.resize(pixels);
   const scenes::ExposureWindow window{exposure_start_ns * 1e-9, settings.exposure_us * 1e-6};
-  scene->render(scenes::Region{region.x, region.y, region.width, region.height}, window, irradiance_.data());
-  sensor::ExposureSettings exposure{settings.exposure_us, settings.gain_raw, settings.black_level_raw,
-                                    settings.digital_shift, temperature_c(exposure_start_ns)};
-  sensor_.expose(irradiance_.data(), scene->wavelength_nm(), sensor::Region{region.x, region.y, region.width, region.height},
-                 exposure, frame_index, out12);
+  const sensor::ExposureSettings exposure{settings.exposure_us, settings.gain_raw, settings.black_level_raw,
+                                          settings.digital_shift, temperature_c(exposure_start_ns)};
+  // Strip by strip: the irradiance of a strip is still in the cache when the
+  // sensor model reads it, instead of a whole frame of floats (36 MB at full
+  // resolution) going to memory and back. The scene and the sensor model give
+  // the same values for any split of the region (noise is keyed by pixel).
+  const int strip_rows = std::clamp(kStripFloats / std::max(region.width, 1), 1, std::max(region.height, 1));
+  const size_t strip_pixels = static_cast<size_t>(region.width) * strip_rows;
+  if (irradiance_.size() < strip_pixels) irradiance_.resize(strip_pixels);
+  const bool large_frame = static_cast<int64_t>(region.width) * region.height >= kStreamingMinPixels;
+  const auto stores = large_frame ? sensor::Imx267Sensor::OutputStores::streaming : sensor::Imx267Sensor::OutputStores::cached;
+  for (int row = 0; row < region.height; row += strip_rows) {
+    const int rows = std::min(strip_rows, region.height - row);
+    scene->render(scenes::Region{region.x, region.y + row, region.width, rows}, window, irradiance_.data());
+    sensor_.expose(irradiance_.data(), scene->wavelength_nm(), sensor::Region{region.x, region.y + row, region.width, rows},
+                   exposure, frame_index, out12 + static_cast<size_t>(row) * region.width, stores);
+  }
 }
 
 double SensorImageSource::temperature_c(int64_t camera_time_ns) {

@@ -1,5 +1,7 @@
 #include "control_api/control_api.hpp"
 
+#include <pthread.h>
+
 #include <httplib.h>
 
 #include <chrono>
@@ -62,7 +64,10 @@ void ControlApi::start(const std::string& host, int port) {
     if (!server_->bind_to_port(host, port)) throw std::runtime_error("cannot bind the control API to " + host + ":" + std::to_string(port));
     port_ = port;
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "control-api");
+    server_->listen_after_bind();
+  });
   // A stop() that came before the listening loop started would be missed and
   // the join in stop() would hang: return only once the server runs.
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -74,6 +74,8 @@ void CameraEmulator::build_acquisition() {
   stream_clock_ = std::make_unique<stream::ClockAdapter<emulator::CameraClock>>(*clock_);
   stream::StreamerOptions stream_options;
   stream_options.interface_address = asio::ip::make_address_v4(options_.interface_address);
+  // --config may change the pacing and the host receive ring (stream section).
+  stream_options.constants = stream::parse_stream_constants(options_.config.at("camera"), options_.config.at("stream"));
   if (!options_.faults.is_null()) {
     stream_options.faults = stream::parse_fault_settings(options_.faults);
     faults_ = options_.faults;
@@ -156,13 +158,27 @@ void CameraEmulator::register_stream_routes() {
   api_.get("/api/v1/stream", [this](const Request&) {
     const auto s = streamer_->statistics();
     const auto e = engine_->statistics();
-    return nlohmann::json{{"frames_submitted", s.frames_submitted}, {"frames_sent", s.frames_sent},
+    return nlohmann::json{{"frames_submitted", s.frames_submitted},
+                          {"frames_sent", s.frames_sent},
                           {"frames_dropped_buffer_full", s.frames_dropped_buffer_full},
-                          {"frames_dropped_injected", s.frames_dropped_injected}, {"packets_sent", s.packets_sent},
-                          {"packets_dropped_injected", s.packets_dropped_injected}, {"packets_resent", s.packets_resent},
-                          {"resend_requests", s.resend_requests}, {"unavailable_answers", s.unavailable_answers},
-                          {"test_packets", s.test_packets}, {"frames_exposed", e.frames_exposed},
-                          {"frame_triggers", e.frame_triggers}, {"overtriggers", e.overtriggers},
+                          {"frames_dropped_unsendable", s.frames_dropped_unsendable},
+                          {"frames_dropped_injected", s.frames_dropped_injected},
+                          {"packets_sent", s.packets_sent},
+                          {"packets_dropped_injected", s.packets_dropped_injected},
+                          {"packets_duplicated_injected", s.packets_duplicated_injected},
+                          {"packets_delayed_injected", s.packets_delayed_injected},
+                          {"packets_resent", s.packets_resent},
+                          {"resend_requests", s.resend_requests},
+                          {"resend_requests_discarded", s.resend_requests_discarded},
+                          {"resend_jobs_withdrawn", s.resend_jobs_withdrawn},
+                          {"unavailable_answers", s.unavailable_answers},
+                          {"test_packets", s.test_packets},
+                          {"send_failures", s.send_failures},
+                          {"receiver_holds", s.receiver_holds},
+                          {"receiver_ring_overflows", s.receiver_ring_overflows},
+                          {"frames_exposed", e.frames_exposed},
+                          {"frame_triggers", e.frame_triggers},
+                          {"overtriggers", e.overtriggers},
                           {"camera_time_s", clock_->now_ns() * 1e-9}};
   });
 }

@@ -1,5 +1,7 @@
 #include "server/gvcp_server.hpp"
 
+#include <pthread.h>
+
 #include "device/bootstrap_layout.hpp"
 
 #include <chrono>
@@ -56,7 +58,10 @@ void GvcpServer::start() {
   receive_unicast();
   if (broadcast_.is_open()) receive_broadcast();
   schedule_heartbeat_check();
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "gvcp");
+    io_.run();
+  });
 }
 
 void GvcpServer::stop() {

@@ -90,9 +90,10 @@ void Imx267Sensor::validate(const Region& region, const ExposureSettings& settin
 }
 
 void Imx267Sensor::expose(const float* irradiance, double wavelength_nm, const Region& region,
-                          const ExposureSettings& settings, uint64_t frame_index, uint16_t* out12) const {
+                          const ExposureSettings& settings, uint64_t frame_index, uint16_t* out12,
+                          OutputStores stores) const {
   if (irradiance == nullptr) throw ParameterError("irradiance", "null buffer");
-  synthesize(irradiance, 0.0f, wavelength_nm, region, settings, frame_index, out12);
+  synthesize(irradiance, 0.0f, wavelength_nm, region, settings, frame_index, out12, stores);
 }
 
 void Imx267Sensor::expose_uniform(float irradiance, double wavelength_nm, const Region& region,
@@ -100,12 +101,12 @@ void Imx267Sensor::expose_uniform(float irradiance, double wavelength_nm, const 
   if (!(irradiance >= 0.0f) || irradiance > kMaxIrradiance) {
     throw ParameterError("irradiance", "must be in [0, " + text(kMaxIrradiance) + "] uW/cm^2 (got " + text(irradiance) + ")");
   }
-  synthesize(nullptr, irradiance, wavelength_nm, region, settings, frame_index, out12);
+  synthesize(nullptr, irradiance, wavelength_nm, region, settings, frame_index, out12, OutputStores::automatic);
 }
 
 void Imx267Sensor::synthesize(const float* irradiance, float uniform_irradiance, double wavelength_nm,
                               const Region& region, const ExposureSettings& settings, uint64_t frame_index,
-                              uint16_t* out12) const {
+                              uint16_t* out12, OutputStores stores) const {
   if (out12 == nullptr) throw ParameterError("out12", "null buffer");
   validate(region, settings);
   const double qe = quantum_efficiency(wavelength_nm);
@@ -124,7 +125,9 @@ void Imx267Sensor::synthesize(const float* irradiance, float uniform_irradiance,
   c.shot_key = detail::stream_key(seed_, frame_index, detail::Stream::shot);
   c.poisson_key = detail::stream_key(seed_, frame_index, detail::Stream::poisson);
 
-  c.stream_output = static_cast<int64_t>(region.width) * region.height >= kStreamingMinPixels;
+  c.stream_output = stores == OutputStores::streaming ||
+                    (stores == OutputStores::automatic &&
+                     static_cast<int64_t>(region.width) * region.height >= kStreamingMinPixels);
 
   const size_t row_pixels = static_cast<size_t>(region.width);
   bool all_valid = true;

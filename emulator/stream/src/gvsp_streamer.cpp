@@ -22,8 +22,7 @@ constexpr unsigned long precise_timer_slack_ns = 1000;
 constexpr int send_buffer_bytes = 4 << 20;
 constexpr int sender_realtime_priority = 1;  // the lowest SCHED_FIFO priority
 
-PacingSettings pacing_for(const ChannelSettings& channel, std::size_t max_burst_limit) {
-  const StreamConstants& constants = stream_constants();
+PacingSettings pacing_for(const ChannelSettings& channel, const StreamConstants& constants, std::size_t max_burst_limit) {
   PacingSettings pacing;
   pacing.link_bytes_per_second = stream_link_bytes_per_second(channel.bandwidth_reserve_percent, constants);
   pacing.wire_overhead_bytes_per_datagram = constants.pacing.wire_overhead_bytes_per_datagram;
@@ -37,34 +36,42 @@ PacingSettings pacing_for(const ChannelSettings& channel, std::size_t max_burst_
   return pacing;
 }
 
-ResendBudget budget_for(const ChannelSettings& channel) {
-  const StreamConstants& constants = stream_constants();
+ResendBudget budget_for(const ChannelSettings& channel, const StreamConstants& constants) {
   return ResendBudget(constants.link.bytes_per_second, channel.bandwidth_reserve_percent,
                       channel.bandwidth_reserve_accumulation, constants.pacing.resend_budget_window_ms);
 }
 
-int64_t ticks_to_ns(uint32_t ticks) {
-  return std::llround(ticks * nanoseconds_per_second / stream_constants().link.timestamp_tick_hz);
+int64_t ticks_to_ns(uint32_t ticks, const StreamConstants& constants) {
+  return std::llround(ticks * nanoseconds_per_second / constants.link.timestamp_tick_hz);
 }
 
 }  // namespace
 
 GvspStreamer::GvspStreamer(const StreamClock& clock, StreamerOptions options)
     : clock_(clock),
+      constants_(options.constants ? *options.constants : stream_constants()),
       socket_(io_, asio::ip::udp::endpoint(options.interface_address, options.source_port)),
       sender_(socket_.native_handle(),
-              options.udp_segmentation_offload.value_or(stream_constants().pacing.udp_segmentation_offload)),
-      ring_(options.ring_slots != 0 ? options.ring_slots : stream_constants().frame_ring_slots,
+              options.udp_segmentation_offload.value_or(constants_.pacing.udp_segmentation_offload)),
+      ring_(options.ring_slots != 0 ? options.ring_slots : constants_.frame_ring_slots,
             options.preallocated_payload_bytes),
       injector_(options.faults),
-      pacer_(pacing_for(settings_, max_burst_limit)),
-      resend_budget_(budget_for(settings_)),
+      pacer_(pacing_for(settings_, constants_, max_burst_limit)),
+      resend_budget_(budget_for(settings_, constants_)),
+      receive_gate_(constants_.receive_ring),
       test_packet_buffer_(max_udp_payload_bytes) {
   // A camera gets no back-pressure from a slow host: a big send buffer keeps a
   // loopback receiver's backlog from stalling the link (the host drops instead).
   std::error_code ignored;
   socket_.set_option(asio::socket_base::send_buffer_size(send_buffer_bytes), ignored);
-  thread_ = std::thread([this] { run(); });
+  const auto local = socket_.local_endpoint(ignored);
+  source_address_.sin_family = AF_INET;
+  source_address_.sin_port = htons(local.port());
+  source_address_.sin_addr.s_addr = htonl(local.address().to_v4().to_uint());
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "gvsp-sender");
+    run();
+  });
 }
 
 GvspStreamer::~GvspStreamer() { stop(); }
@@ -80,6 +87,7 @@ void GvspStreamer::set_destination(const asio::ip::udp::endpoint& destination) {
   address.sin_port = htons(destination.port());
   address.sin_addr.s_addr = htonl(destination.address().to_v4().to_uint());
   destination_ = address;
+  receive_gate_.reset();
 }
 
 void GvspStreamer::clear_destination() {
@@ -90,7 +98,7 @@ void GvspStreamer::clear_destination() {
 void GvspStreamer::set_channel_settings(const ChannelSettings& settings) {
   std::lock_guard lock(mutex_);
   settings_ = settings;
-  resend_budget_ = budget_for(settings_);
+  resend_budget_ = budget_for(settings_, constants_);
 }
 
 ChannelSettings GvspStreamer::channel_settings() const {
@@ -266,7 +274,7 @@ bool GvspStreamer::idle_locked() const {
          ring_.count(SlotState::queued) == 0 && ring_.count(SlotState::filling) == 0;
 }
 
-void GvspStreamer::apply_pacing_settings() { pacer_.set_settings(pacing_for(settings_, max_burst_limit)); }
+void GvspStreamer::apply_pacing_settings() { pacer_.set_settings(pacing_for(settings_, constants_, max_burst_limit)); }
 
 void GvspStreamer::start_next_frame(int64_t now_ns) {
   while (current_ == nullptr) {
@@ -289,7 +297,7 @@ void GvspStreamer::start_next_frame(int64_t now_ns) {
     current_packet_count_ = count;
     next_packet_id_ = 0;
     apply_pacing_settings();
-    pacer_.defer_until(now_ns + ticks_to_ns(settings_.frame_transmission_delay_ticks));
+    pacer_.defer_until(now_ns + ticks_to_ns(settings_.frame_transmission_delay_ticks, constants_));
   }
 }
 
@@ -431,6 +439,33 @@ void GvspStreamer::send_test_packet(std::unique_lock<std::mutex>& lock) {
   statistics_.test_packets += delivered;
 }
 
+std::size_t GvspStreamer::plan_receive_cost() const {
+  std::size_t cost = 0;
+  for (std::size_t i = 0; i < plan_size_; ++i) {
+    const PlannedPacket& packet = plan_[i];
+    std::size_t bytes = 0;
+    if (packet.slot == nullptr) {
+      bytes = gvsp::header_bytes(packet.error_extended_ids);
+    } else {
+      const FramePacketizer packetizer(packet.slot->packet_size, packet.slot->extended_ids);
+      bytes = packetizer.datagram_bytes(packet.slot->payload_bytes, packet.packet_id);
+    }
+    cost += ReceiveQueueGate::receive_cost_bytes(bytes);
+  }
+  return cost;
+}
+
+std::optional<int64_t> GvspStreamer::admit_to_receiver(int64_t now_ns, std::size_t receive_cost) {
+  if (!destination_ || !receiver_probe_.available() || plan_size_ == 0) return std::nullopt;
+  const sockaddr_in destination = *destination_;
+  const int64_t packet_wire_ns = pacer_.wire_time_ns(settings_.packet_size);
+  const auto retry = receive_gate_.admit(now_ns, receive_cost, packet_wire_ns,
+                                         [&] { return receiver_probe_.query(source_address_, destination); });
+  statistics_.receiver_holds = receive_gate_.holds();
+  statistics_.receiver_ring_overflows = receive_gate_.overflows();
+  return retry;
+}
+
 void GvspStreamer::run() {
   // Bursts are ~0.2 ms apart; the default 50 us timer slack would be a quarter
   // of that. Best effort: ignored if the kernel refuses.
@@ -483,7 +518,13 @@ void GvspStreamer::run() {
       wake_.wait_until(lock, clock_.host_time_at(*plan_release_ns_));
       continue;
     }
+    const std::size_t receive_cost = plan_receive_cost();
+    if (const auto retry_ns = admit_to_receiver(now, receive_cost)) {
+      wake_.wait_until(lock, clock_.host_time_at(*retry_ns));
+      continue;
+    }
     execute_plan(lock);
+    receive_gate_.sent(receive_cost);
     plan_release_ns_.reset();
     if (idle_locked()) idle_.notify_all();
   }

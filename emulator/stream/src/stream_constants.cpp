@@ -1,6 +1,7 @@
 #include "camemu/stream/stream_constants.hpp"
 
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +61,14 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
       required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_percent");
   constants.default_bandwidth_reserve_accumulation =
       required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_accumulation");
+  auto& ring = constants.receive_ring;
+  ring.enabled = required<bool>(stream, "stream.json", "host_receive_ring", "enabled");
+  ring.ring_packets = required<uint32_t>(stream, "stream.json", "host_receive_ring", "packets");
+  ring.poll_interval_ns = std::llround(required<double>(stream, "stream.json", "host_receive_ring", "poll_interval_us") * 1e3);
+  ring.recheck_interval_ns =
+      std::llround(required<double>(stream, "stream.json", "host_receive_ring", "recheck_interval_ms") * 1e6);
+  if (ring.ring_packets == 0 || ring.poll_interval_ns <= 0 || ring.recheck_interval_ns <= 0)
+    throw std::runtime_error("stream.json host_receive_ring: packets, poll_interval_us and recheck_interval_ms must be positive");
   return constants;
 }
 

@@ -19,6 +19,12 @@ class Imx267Sensor {
   // maps (~2 bytes per pixel) from serial_number; noise streams from seed.
   Imx267Sensor(SensorParameters params, uint64_t seed, uint32_t serial_number);
 
+  // How out12 is written. Streaming (non-temporal) stores keep a large frame
+  // from evicting the caches; `automatic` streams regions of 1 Mpixel or more.
+  // A caller that makes a large frame strip by strip says `streaming`, since
+  // each strip alone looks small.
+  enum class OutputStores { automatic, streaming, cached };
+
   // irradiance: mean sensor-plane irradiance in uW/cm^2 for each pixel of
   // region (row-major, region.width * region.height floats) at wavelength_nm.
   // Writes 12-bit DNs (0..4095, DigitalShift applied) to out12 in the same
@@ -28,7 +34,7 @@ class Imx267Sensor {
   // Throws ParameterError naming the field for a bad region or setting, an
   // unknown wavelength, or a negative/NaN irradiance (out12 then unspecified).
   void expose(const float* irradiance, double wavelength_nm, const Region& region, const ExposureSettings& settings,
-              uint64_t frame_index, uint16_t* out12) const;
+              uint64_t frame_index, uint16_t* out12, OutputStores stores = OutputStores::automatic) const;
   // Flat field: the same irradiance on every pixel, no input buffer.
   void expose_uniform(float irradiance, double wavelength_nm, const Region& region, const ExposureSettings& settings,
                       uint64_t frame_index, uint16_t* out12) const;
@@ -52,7 +58,7 @@ class Imx267Sensor {
 
  private:
   void synthesize(const float* irradiance, float uniform_irradiance, double wavelength_nm, const Region& region,
-                  const ExposureSettings& settings, uint64_t frame_index, uint16_t* out12) const;
+                  const ExposureSettings& settings, uint64_t frame_index, uint16_t* out12, OutputStores stores) const;
 
   SensorParameters params_;
   uint64_t seed_;

@@ -21,6 +21,9 @@
 #include "camemu/stream/gvsp_codec.hpp"
 #include "camemu/stream/packet_pacer.hpp"
 #include "camemu/stream/packet_resend_request.hpp"
+#include "camemu/stream/receive_queue_gate.hpp"
+#include "camemu/stream/receiver_queue_probe.hpp"
+#include "camemu/stream/stream_constants.hpp"
 #include "camemu/stream/udp_batch_sender.hpp"
 #include "camemu/stream/stream_clock.hpp"
 
@@ -43,6 +46,7 @@ struct StreamerOptions {
   std::size_t ring_slots = 0;                  // 0: stream.json frame_ring_slots
   std::size_t preallocated_payload_bytes = 0;  // per slot; slots grow if a frame is bigger
   std::optional<bool> udp_segmentation_offload;  // unset: stream.json pacing.udp_segmentation_offload
+  std::optional<StreamConstants> constants;      // unset: the embedded camera.json and stream.json
   FaultSettings faults;
 };
 
@@ -101,6 +105,8 @@ struct StreamerStatistics {
   uint64_t unavailable_answers = 0;
   uint64_t test_packets = 0;
   uint64_t send_failures = 0;
+  uint64_t receiver_holds = 0;           // bursts held while a local receiver's queue was full
+  uint64_t receiver_ring_overflows = 0;  // holds that outlasted the host ring (see ReceiveQueueGate)
 };
 
 class GvspStreamer {
@@ -163,10 +169,14 @@ class GvspStreamer {
   void apply_pacing_settings();
   std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns);
   void execute_plan(std::unique_lock<std::mutex>& lock);
+  std::size_t plan_receive_cost() const;
+  // nullopt: the planned burst may go; otherwise when to try again.
+  std::optional<int64_t> admit_to_receiver(int64_t now_ns, std::size_t receive_cost);
   std::size_t stage(const PlannedPacket& packet, std::size_t index);
   void send_test_packet(std::unique_lock<std::mutex>& lock);
 
   const StreamClock& clock_;
+  const StreamConstants constants_;
   asio::io_context io_;
   asio::ip::udp::socket socket_;
   UdpBatchSender sender_;
@@ -185,6 +195,9 @@ class GvspStreamer {
   FaultInjector injector_;
   PacketPacer pacer_;
   ResendBudget resend_budget_;
+  ReceiveQueueGate receive_gate_;
+  ReceiverQueueProbe receiver_probe_;
+  sockaddr_in source_address_{};  // the stream socket's own address, for the probe
   uint64_t last_block_id_ = 0;
   StreamerStatistics statistics_;
 

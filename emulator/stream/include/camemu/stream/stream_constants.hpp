@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 
+#include "camemu/stream/receive_queue_gate.hpp"
+
 namespace camemu::stream {
 
 struct LinkConstants {
@@ -38,6 +40,7 @@ struct StreamConstants {
   SensorTimingConstants sensor;
   PacingConstants pacing;
   uint32_t frame_ring_slots = 4;
+  ReceiveRingSettings receive_ring;
   uint32_t default_bandwidth_reserve_percent = 10;
   uint32_t default_bandwidth_reserve_accumulation = 10;
 };

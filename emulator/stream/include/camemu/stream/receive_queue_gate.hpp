@@ -1,0 +1,137 @@
+#pragma once
+// Stands in for the receive ring of the host's network card when the stream
+// goes to a socket on this host.
+//
+// Why: through a real link, packets that arrive while the host is busy wait in
+// the NIC's receive ring (Basler's pylon GigE Configurator sets 2048 receive
+// buffers, docs.baslerweb.com/affected-network-parameters.html) until the
+// kernel moves them to the socket. Over loopback there is no ring: a packet
+// goes straight into the socket's queue, and with the kernel's default 212 KB
+// SO_RCVBUF (~90 packets of 1500 bytes, ~1 ms of link time) any pause of the
+// receiving thread longer than that loses packets that a real host keeps.
+// So, before each burst, the gate checks that the local receiver's queue has
+// room for it; if not, the burst waits (the ring holds it) for at most the
+// time the ring takes to fill at the link rate, then goes anyway and the
+// kernel drops what does not fit, as an overflowing ring would.
+//
+// The queue is read through socket diagnostics (ReceiverQueueProbe), but not
+// before every burst: the room seen at the last reading is spent burst by
+// burst and read again only when it runs out. A destination with no socket
+// on this host (a remote client), or a socket nobody reads (Aravis's packet
+// socket mode reads a raw socket instead), is left alone for a while.
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "camemu/stream/receiver_queue_probe.hpp"
+
+namespace camemu::stream {
+
+struct ReceiveRingSettings {
+  bool enabled = true;
+  uint32_t ring_packets = 2048;
+  int64_t poll_interval_ns = 200'000;
+  int64_t recheck_interval_ns = 1'000'000'000;
+};
+
+class ReceiveQueueGate {
+ public:
+  explicit ReceiveQueueGate(ReceiveRingSettings settings = {}) : settings_(settings) {}
+
+  void set_settings(const ReceiveRingSettings& settings) { settings_ = settings; }
+  const ReceiveRingSettings& settings() const { return settings_; }
+
+  // A new destination: what was learnt about the old one no longer holds.
+  void reset() {
+    credit_bytes_ = 0;
+    bypass_until_ns_.reset();
+    unread_queued_bytes_.reset();
+    hold_.reset();
+  }
+
+  // Receive-queue memory a datagram takes on the host: the kernel charges
+  // the buffer it allocates (a power of two holding the packet, its headers
+  // and skb_shared_info) plus the sk_buff itself. On lo, measured: ~2.3 KB
+  // for a 1500-byte packet (92 fit in 212 992 bytes), ~16.6 KB for 8 KB.
+  static std::size_t receive_cost_bytes(std::size_t udp_payload_bytes) {
+    constexpr std::size_t headers_and_shared_info = 28 + 64 + 320;
+    constexpr std::size_t sk_buff = 256;
+    return std::bit_ceil(udp_payload_bytes + headers_and_shared_info) + sk_buff;
+  }
+
+  // Before a burst costing `cost_bytes` (sum of receive_cost_bytes) that the
+  // link takes `packet_wire_ns` per packet to carry: nullopt to send it now,
+  // or the time to ask again. `query` reads the receiver's queue
+  // (std::optional<ReceiveQueueFill>()).
+  template <class Query>
+  std::optional<int64_t> admit(int64_t now_ns, std::size_t cost_bytes, int64_t packet_wire_ns, Query&& query) {
+    if (!settings_.enabled) return std::nullopt;
+    if (bypass_until_ns_ && now_ns < *bypass_until_ns_) return std::nullopt;
+    if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
+    const std::optional<ReceiveQueueFill> fill = query();
+    if (!fill) {  // no local receiver: nothing to protect
+      bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+      hold_.reset();
+      return std::nullopt;
+    }
+    bypass_until_ns_.reset();
+    if (unread_queued_bytes_) {
+      // Found unread before: as long as its queue has not gone down, nobody
+      // reads it still, and it is left alone without a new hold.
+      if (fill->queued_bytes >= *unread_queued_bytes_) {
+        bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+        return std::nullopt;
+      }
+      unread_queued_bytes_.reset();
+    }
+    credit_bytes_ = static_cast<int64_t>(fill->capacity_bytes) - static_cast<int64_t>(fill->queued_bytes);
+    // An empty queue takes any burst, even one bigger than the buffer.
+    if (credit_bytes_ >= static_cast<int64_t>(cost_bytes) || fill->queued_bytes == 0) {
+      hold_.reset();
+      return std::nullopt;
+    }
+    if (!hold_) {
+      hold_ = Hold{now_ns, fill->queued_bytes, false};
+    } else if (fill->queued_bytes < hold_->queued_at_start) {
+      hold_->drained = true;
+    }
+    const int64_t ring_time_ns = static_cast<int64_t>(settings_.ring_packets) * std::max<int64_t>(packet_wire_ns, 1);
+    if (now_ns - hold_->since_ns >= ring_time_ns) {
+      // The ring is full: the burst goes and the kernel drops what does not
+      // fit. A queue that never drained is not being read at all.
+      if (!hold_->drained) {
+        bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+        unread_queued_bytes_ = fill->queued_bytes;
+      }
+      hold_.reset();
+      ++overflows_;
+      return std::nullopt;
+    }
+    ++holds_;
+    return now_ns + settings_.poll_interval_ns;
+  }
+
+  // The burst left: its cost comes off the room last seen.
+  void sent(std::size_t cost_bytes) { credit_bytes_ -= static_cast<int64_t>(cost_bytes); }
+
+  uint64_t holds() const { return holds_; }
+  uint64_t overflows() const { return overflows_; }
+
+ private:
+  struct Hold {
+    int64_t since_ns;
+    uint32_t queued_at_start;
+    bool drained;
+  };
+  ReceiveRingSettings settings_;
+  int64_t credit_bytes_ = 0;
+  std::optional<int64_t> bypass_until_ns_;
+  std::optional<uint32_t> unread_queued_bytes_;  // queue level of a socket found unread
+  std::optional<Hold> hold_;
+  uint64_t holds_ = 0;
+  uint64_t overflows_ = 0;
+};
+
+}  // namespace camemu::stream

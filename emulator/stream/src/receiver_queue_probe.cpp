@@ -1,0 +1,85 @@
+#include "camemu/stream/receiver_queue_probe.hpp"
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+namespace camemu::stream {
+namespace {
+
+struct DiagRequest {
+  nlmsghdr header;
+  inet_diag_req_v2 request;
+};
+
+}  // namespace
+
+ReceiverQueueProbe::ReceiverQueueProbe()
+    : fd_(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) {
+  if (fd_ < 0) return;
+  // Answers never wait: a probe must not stall the sender.
+  timeval timeout{0, 20000};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+}
+
+ReceiverQueueProbe::~ReceiverQueueProbe() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<ReceiveQueueFill> ReceiverQueueProbe::query(const sockaddr_in& from, const sockaddr_in& to) {
+  if (fd_ < 0) return std::nullopt;
+  DiagRequest message{};
+  message.header.nlmsg_len = sizeof(message);
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = NLM_F_REQUEST;
+  message.header.nlmsg_seq = ++sequence_;
+  message.request.sdiag_family = AF_INET;
+  message.request.sdiag_protocol = IPPROTO_UDP;
+  message.request.idiag_states = ~0u;
+  message.request.idiag_ext = 1u << (INET_DIAG_SKMEMINFO - 1);
+  // The kernel looks the socket up as the receiver of a datagram from
+  // (src, sport) to (dst, dport); addresses and ports in network order.
+  message.request.id.idiag_src[0] = from.sin_addr.s_addr;
+  message.request.id.idiag_sport = from.sin_port;
+  message.request.id.idiag_dst[0] = to.sin_addr.s_addr;
+  message.request.id.idiag_dport = to.sin_port;
+  message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+  message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd_, &message, sizeof(message), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel)) < 0)
+    return std::nullopt;
+
+  alignas(nlmsghdr) std::array<uint8_t, 1024> answer{};
+  while (true) {
+    const ssize_t length = ::recv(fd_, answer.data(), answer.size(), 0);
+    if (length < 0 && errno == EINTR) continue;
+    if (length <= 0) return std::nullopt;
+    int remaining = static_cast<int>(length);
+    for (auto* header = reinterpret_cast<nlmsghdr*>(answer.data()); NLMSG_OK(header, remaining);
+         header = NLMSG_NEXT(header, remaining)) {
+      if (header->nlmsg_seq != sequence_) continue;  // a late answer to an earlier query
+      if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY) return std::nullopt;  // NLMSG_ERROR: no such socket
+      auto* diag = static_cast<inet_diag_msg*>(NLMSG_DATA(header));
+      int attributes_length = static_cast<int>(header->nlmsg_len - NLMSG_LENGTH(sizeof(*diag)));
+      for (auto* attribute = reinterpret_cast<rtattr*>(diag + 1); RTA_OK(attribute, attributes_length);
+           attribute = RTA_NEXT(attribute, attributes_length)) {
+        if (attribute->rta_type != INET_DIAG_SKMEMINFO) continue;
+        if (RTA_PAYLOAD(attribute) < sizeof(uint32_t) * (SK_MEMINFO_RCVBUF + 1)) return std::nullopt;
+        uint32_t values[SK_MEMINFO_RCVBUF + 1];
+        std::memcpy(values, RTA_DATA(attribute), sizeof(values));
+        return ReceiveQueueFill{values[SK_MEMINFO_RMEM_ALLOC], values[SK_MEMINFO_RCVBUF]};
+      }
+      return std::nullopt;
+    }
+  }
+}
+
+}  // namespace camemu::stream

@@ -1,0 +1,146 @@
+// The host receive-ring stand-in: when it holds a burst, for how long, and
+// which receivers it leaves alone. The queue readings are scripted.
+#include "camemu/stream/receive_queue_gate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace camemu::stream {
+namespace {
+
+constexpr int64_t kWireNs = 12'000;  // one 1500-byte packet at ~1 Gbit/s
+constexpr uint32_t kCapacity = 212'992;
+
+ReceiveRingSettings settings() {
+  ReceiveRingSettings s;
+  s.enabled = true;
+  s.ring_packets = 100;  // 1.2 ms of link time
+  s.poll_interval_ns = 200'000;
+  s.recheck_interval_ns = 1'000'000'000;
+  return s;
+}
+
+// Answers queries from a script; counts them.
+struct ScriptedQueue {
+  std::deque<std::optional<ReceiveQueueFill>> answers;
+  int queries = 0;
+  std::optional<ReceiveQueueFill> operator()() {
+    ++queries;
+    if (answers.empty()) return ReceiveQueueFill{0, kCapacity};
+    auto answer = answers.front();
+    if (answers.size() > 1) answers.pop_front();
+    return answer;
+  }
+};
+
+TEST(ReceiveQueueGate, CostFollowsTheKernelsBufferSizes) {
+  // ~92 packets of 1500 bytes fill the default 212 992-byte buffer on lo.
+  EXPECT_EQ(ReceiveQueueGate::receive_cost_bytes(1472), 2048u + 256u);
+  EXPECT_EQ(kCapacity / ReceiveQueueGate::receive_cost_bytes(1472), 92u);
+  EXPECT_EQ(ReceiveQueueGate::receive_cost_bytes(8164), 16384u + 256u);
+}
+
+TEST(ReceiveQueueGate, RoomSeenOnceIsSpentBurstByBurstBeforeAskingAgain) {
+  ReceiveQueueGate gate(settings());
+  ScriptedQueue queue;  // always empty
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  int sent = 0;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_FALSE(gate.admit(i * 200'000, burst, kWireNs, queue));
+    gate.sent(burst);
+    ++sent;
+  }
+  // 212 992 bytes hold 5 bursts of 36 864: one reading per 5 bursts, not one per burst.
+  EXPECT_EQ(queue.queries, 4);
+  EXPECT_EQ(gate.holds(), 0u);
+}
+
+TEST(ReceiveQueueGate, AFullQueueHoldsTheBurstUntilItDrains) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  queue.answers = {ReceiveQueueFill{kCapacity - 1000, kCapacity}, ReceiveQueueFill{kCapacity - 2000, kCapacity},
+                   ReceiveQueueFill{1000, kCapacity}};
+  const auto first = gate.admit(0, burst, kWireNs, queue);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 200'000);  // asks again after the poll interval
+  const auto second = gate.admit(*first, burst, kWireNs, queue);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(gate.admit(*second, burst, kWireNs, queue));  // drained: it goes
+  EXPECT_EQ(gate.holds(), 2u);
+  EXPECT_EQ(gate.overflows(), 0u);
+}
+
+TEST(ReceiveQueueGate, AHoldLastsAtMostTheRingsTimeThenTheBurstGoes) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  // Draining, but too slowly: a reader that stalls longer than the ring lasts.
+  uint32_t level = kCapacity;
+  for (int i = 0; i < 20; ++i) queue.answers.push_back(ReceiveQueueFill{level -= 100, kCapacity});
+  int64_t now = 0;
+  int holds = 0;
+  while (auto retry = gate.admit(now, burst, kWireNs, queue)) {
+    now = *retry;
+    ASSERT_LT(++holds, 100);
+  }
+  const int64_t ring_ns = 100 * kWireNs;
+  EXPECT_GE(now, ring_ns);
+  EXPECT_LT(now, ring_ns + settings().poll_interval_ns);
+  EXPECT_EQ(gate.overflows(), 1u);
+  // It was being read: the next full queue is held again.
+  EXPECT_TRUE(gate.admit(now + 1, burst, kWireNs, queue));
+}
+
+TEST(ReceiveQueueGate, AQueueNobodyReadsIsLeftAloneAfterOneRingTime) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};  // pinned full (a packet-socket client)
+  int64_t now = 0;
+  while (auto retry = gate.admit(now, burst, kWireNs, queue)) now = *retry;
+  EXPECT_EQ(gate.overflows(), 1u);
+  const int queries_after_detection = queue.queries;
+  // Within the recheck interval: no reading, no hold.
+  for (int i = 1; i <= 100; ++i) ASSERT_FALSE(gate.admit(now + i * 1'000'000, burst, kWireNs, queue));
+  EXPECT_EQ(queue.queries, queries_after_detection);
+  // After it: one reading; still full, so still no hold.
+  ASSERT_FALSE(gate.admit(now + 2'000'000'000, burst, kWireNs, queue));
+  EXPECT_EQ(queue.queries, queries_after_detection + 1);
+  // Once its queue goes down somebody reads it, and full queues are held again.
+  queue.answers = {ReceiveQueueFill{1000, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
+  ASSERT_FALSE(gate.admit(now + 4'000'000'000, burst, kWireNs, queue));
+  gate.sent(kCapacity);
+  EXPECT_TRUE(gate.admit(now + 4'000'001'000, burst, kWireNs, queue));
+}
+
+TEST(ReceiveQueueGate, ARemoteDestinationIsAskedAboutOncePerRecheckInterval) {
+  ReceiveQueueGate gate(settings());
+  ScriptedQueue queue;
+  queue.answers = {std::nullopt};
+  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(gate.admit(i * 1'000'000, 40'000, kWireNs, queue));  // 1 s
+  EXPECT_EQ(queue.queries, 1);
+  ASSERT_FALSE(gate.admit(1'000'000'000, 40'000, kWireNs, queue));
+  EXPECT_EQ(queue.queries, 2);
+}
+
+TEST(ReceiveQueueGate, DisabledOrResetGatesForgetWhatTheyLearnt) {
+  ReceiveRingSettings off = settings();
+  off.enabled = false;
+  ReceiveQueueGate disabled(off);
+  ScriptedQueue full;
+  full.answers = {ReceiveQueueFill{kCapacity, kCapacity}};
+  EXPECT_FALSE(disabled.admit(0, 40'000, kWireNs, full));
+  EXPECT_EQ(full.queries, 0);
+
+  ReceiveQueueGate gate(settings());
+  ScriptedQueue remote;
+  remote.answers = {std::nullopt};
+  EXPECT_FALSE(gate.admit(0, 40'000, kWireNs, remote));
+  gate.reset();  // a new destination: ask again at once
+  EXPECT_TRUE(gate.admit(1, 40'000, kWireNs, full));
+}
+
+}  // namespace
+}  // namespace camemu::stream

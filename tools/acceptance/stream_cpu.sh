@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# camemu's own CPU while it streams full frames at the camera's rate (issue 3:
+# "camemu uses at most 25 % of one core while streaming full frames").
+#
+#   tools/acceptance/stream_cpu.sh [--duration S]
+#
+# Over loopback the kernel delivers every packet to the receiving socket on the
+# sender's CPU, so a loopback figure charges camemu with the client's receive
+# path too. Here the stream leaves through a link with no receiver, as it would
+# through a NIC, inside two network namespaces this script makes (root only):
+# a veth pair whose far end has no address, so each packet is received by the
+# far namespace and dropped there. That is an upper bound for a NIC: the far
+# end's (short) receive work still runs on camemu's CPU. camemu is driven
+# through its control API only (GevSCDA, GevSCPHostPort, AcquisitionStart), so
+# no client competes for the CPU.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=20
+camemu=${CAMEMU:-build/emulator/camemu}
+while (($#)); do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+((EUID == 0)) || { echo "network namespaces need root" >&2; exit 2; }
+
+ns=camemu-cpu-$$
+far=camemu-sink-$$
+camemu_pid=
+cleanup() {
+  if [[ -n $camemu_pid ]]; then kill "$camemu_pid" 2>/dev/null || true; wait "$camemu_pid" 2>/dev/null || true; fi
+  ip netns del "$ns" 2>/dev/null || true
+  ip netns del "$far" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# TEST-NET-1 addresses (RFC 5737), only inside the namespaces made here.
+camera_address=192.0.2.1
+sink_address=192.0.2.2
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip netns add "$far"
+ip -n "$ns" link add link0 type veth peer name sink0 netns "$far"
+ip -n "$ns" addr add $camera_address/24 dev link0
+ip -n "$ns" link set link0 up
+ip -n "$far" link set sink0 up
+# A permanent neighbour entry: no ARP, the far end has no address to answer with.
+ip -n "$ns" neigh add $sink_address lladdr "$(ip netns exec "$far" cat /sys/class/net/sink0/address)" dev link0 nud permanent
+
+control=127.0.0.1:$((18900 + RANDOM % 100))
+ip netns exec "$ns" "$camemu" --interface $camera_address --control "$control" >/tmp/stream_cpu_camemu.log 2>&1 &
+camemu_pid=$!
+api() { ip netns exec "$ns" curl -sf "$@"; }
+for _ in $(seq 50); do api "http://$control/api/v1/status" >/dev/null && break; sleep 0.2; done
+set_feature() { api -X PUT "http://$control/api/v1/camera/features/$1" -d "{\"value\":$2}" >/dev/null; }
+stream_counter() { api "http://$control/api/v1/stream" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+IFS=. read -r a b c d <<<"$sink_address"
+set_feature GevSCDA $(( (a << 24) | (b << 16) | (c << 8) | d ))
+set_feature GevSCPHostPort 50000
+fps=$(api "http://$control/api/v1/camera/features/ResultingFrameRateAbs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])')
+set_feature AcquisitionStart true
+sleep 3  # past the start-up transient
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/$camemu_pid/stat; }
+ticks0=$(cpu_ticks); frames0=$(stream_counter frames_sent); packets0=$(stream_counter packets_sent); t0=$(date +%s%N)
+sleep "$duration"
+ticks1=$(cpu_ticks); frames1=$(stream_counter frames_sent); packets1=$(stream_counter packets_sent); t1=$(date +%s%N)
+python3 - "$fps" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$((t1 - t0))" "$((frames1 - frames0))" "$((packets1 - packets0))" <<'PY'
+import sys
+fps, ticks, hz, elapsed_ns, frames, packets = sys.argv[1:]
+seconds = int(elapsed_ns) / 1e9
+cpu = int(ticks) / int(hz) / seconds * 100
+print(f"veth link: ResultingFrameRateAbs {float(fps):.2f} fps, sent {int(frames) / seconds:.2f} fps "
+      f"({int(packets) / seconds:.0f} packets/s), camemu CPU {cpu:.1f} % of one core "
+      f"({cpu * 10 / max(int(frames) / seconds, 1e-9):.1f} ms per frame)")
+PY
