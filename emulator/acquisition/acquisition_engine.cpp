@@ -15,6 +15,9 @@ namespace {
 
 constexpr size_t kMaxSensorPixels = 4112u * 2176u;
 constexpr size_t kMaxRememberedEdges = 64;
+// Camera time from AcquisitionStart to the first free-run exposure (a design
+// choice: far above the engine's reaction time, far below a frame period).
+constexpr int64_t kFirstFreeRunLeadNs = 1'000'000;
 // A TriggerWidth exposure whose end edge never comes is closed after this.
 constexpr int64_t kMaxTriggerWidthNs = 10'000'000'000;
 
@@ -89,6 +92,14 @@ void AcquisitionEngine::attach_features() {
                                        // Software triggers are not delayed by TriggerDelayAbs.
                                        signal(TriggerInput::Software, true, clock_.now_ns());
                                      }});
+  device_.attach("CounterReset", {.changed = [this](const device::FeatureValue&) {
+                                    const auto configs = read_counters(device_);
+                                    const std::string selected = device_.get_enum("CounterSelector");
+                                    const int index = selected == "Counter1" ? 0 : selected == "Counter2" ? 1 : 2;
+                                    const int64_t now = clock_.now_ns();
+                                    std::lock_guard lock(mutex_);
+                                    counters_.software_reset(index, now, configs);
+                                  }});
   device_.attach("ResultingFrameRateAbs", {.read = [this]() -> device::FeatureValue {
                                              return stream::compute_frame_rate(frame_rate_settings(device_)).resulting_fps;
                                            }});
@@ -192,6 +203,11 @@ void AcquisitionEngine::stop_command() {
 
 void AcquisitionEngine::abort_acquisition() { stop_command(); }
 
+void AcquisitionEngine::reset_counters() {
+  std::lock_guard lock(mutex_);
+  counters_.clear();
+}
+
 bool AcquisitionEngine::matches(const TriggerSettings& trigger, TriggerInput input, bool level) const {
   if (!trigger.enabled || trigger.source != input_name(input)) return false;
   if (trigger.activation == "RisingEdge" || trigger.activation == "LevelHigh") return level;
@@ -199,34 +215,44 @@ bool AcquisitionEngine::matches(const TriggerSettings& trigger, TriggerInput inp
   return true;  // AnyEdge
 }
 
-void AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
+bool AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
   // Read the trigger configuration before taking the engine lock (lock order: device, then engine).
   TriggerSettings frame_start, acquisition_start;
+  CounterBank::Configs counters;
   {
     std::lock_guard device_lock(device_.mutex());
     const auto s = read_settings(device_);
     frame_start = s.frame_start;
     acquisition_start = s.acquisition_start;
+    counters = s.counters;
   }
   const bool delayed = input != TriggerInput::Software;
-  bool overtrigger = false;
+  bool overtrigger = false, taken = false;
   {
     std::lock_guard lock(mutex_);
     level_[static_cast<int>(input)] = level;
     edges_.push_back({input, {level, t_ns}});
     if (edges_.size() > kMaxRememberedEdges) edges_.erase(edges_.begin());
-    if (!want_acquisition_) return;
+    // A line resets its counters on its rising edge, acquiring or not.
+    if (level && input == TriggerInput::Line1) counters_.reset_by(CounterResetSource::Line1, t_ns, counters);
+    if (level && input == TriggerInput::Line3) counters_.reset_by(CounterResetSource::Line3, t_ns, counters);
+    if (!want_acquisition_) return false;
     if (waiting_for_acquisition_trigger_ && matches(acquisition_start, input, level)) {
       acquisition_triggers_.push_back({t_ns + (delayed ? int64_t(acquisition_start.delay_us * 1e3) : 0), input});
+      taken = true;
     } else if (!waiting_for_acquisition_trigger_ && matches(frame_start, input, level) &&
                frame_start.activation.rfind("Level", 0) != 0) {
       ++stats_.frame_triggers;
+      // Every received frame start trigger counts, overtriggers included:
+      // comparing it with the frame counter shows the triggers that were lost.
+      counters_.record(CounterEvent::FrameTrigger, t_ns, counters);
       // The sensor takes a new frame trigger only when it is ready for it.
       if (t_ns < ready_ns_ || !frame_triggers_.empty()) {
         ++stats_.overtriggers;
         overtrigger = true;
       } else {
         frame_triggers_.push_back({t_ns + (delayed ? int64_t(frame_start.delay_us * 1e3) : 0), input});
+        taken = true;
       }
     }
   }
@@ -235,6 +261,7 @@ void AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
     device_.force("LastError", int64_t{1});
     emit_event(event_id::frame_start_overtrigger, t_ns);
   }
+  return taken;
 }
 
 void AcquisitionEngine::emit_event(uint16_t id, int64_t t_ns) {
@@ -379,7 +406,11 @@ void AcquisitionEngine::acquire() {
     return generation_;
   }();
   int64_t frames_done = 0;
-  int64_t next_free_run_ns = clock_.now_ns();
+  // Free run's first exposure starts a moment after AcquisitionStart: its
+  // edges are announced to the I/O lines before they happen, as for every
+  // later frame, so no line can have moved past them (which would clip the
+  // first ExposureActive pulse).
+  int64_t next_free_run_ns = clock_.now_ns() + kFirstFreeRunLeadNs;
   {
     // A new acquisition starts with a sensor that finished its last frame.
     std::lock_guard lock(mutex_);
@@ -407,10 +438,16 @@ void AcquisitionEngine::acquire() {
       if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, clock_.now_ns());
       return;
     }
+    uint32_t trigger_input_count = 0, frame_count = 0;
     {
       std::lock_guard lock(mutex_);
       exposing_ = true;
       ++stats_.frames_exposed;
+      // The chunks show Counter1 (Triggerinputcounter) and Counter2
+      // (Framecounter) as they were when this frame started.
+      counters_.record(CounterEvent::FrameStart, start_ns, settings.counters);
+      trigger_input_count = counters_.value_at(0, start_ns);
+      frame_count = counters_.value_at(1, start_ns);
     }
     emit_event(event_id::frame_start, start_ns);
     if (width_controlled) {
@@ -430,7 +467,7 @@ void AcquisitionEngine::acquire() {
     // The sensor is read out after the exposure (overlapping the next one);
     // the frame leaves the camera only then.
     const double readout_ns = stream::compute_frame_rate(settings.rate).readout_time_us * 1e3;
-    queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns)});
+    queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns), trigger_input_count, frame_count});
     next_free_run_ns = start_ns + int64_t(period_ns);
     ++frames_done;
   }
@@ -462,12 +499,15 @@ void AcquisitionEngine::run_readout() {
     ReadoutJob job = std::move(readout_queue_.front());
     readout_queue_.pop_front();
     lock.unlock();
-    make_and_send_frame(job.settings, job.start_ns, job.exposure_us);
+    make_and_send_frame(job);
     lock.lock();
   }
 }
 
-void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us) {
+void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
+  const AcquisitionSettings& settings = job.settings;
+  const int64_t start_ns = job.start_ns;
+  const double exposure_us = job.exposure_us;
   const auto& image = settings.image;
   const SensorRegion region{int(image.offset_x * image.binning_horizontal), int(image.offset_y * image.binning_vertical),
                             int(image.width * image.binning_horizontal), int(image.height * image.binning_vertical)};
@@ -495,14 +535,14 @@ void AcquisitionEngine::make_and_send_frame(const AcquisitionSettings& settings,
   if (settings.chunk_mode) {
     stream::ChunkValues values;
     values.timestamp_ticks = ticks;
-    values.frame_counter = static_cast<uint32_t>(frame_counter_);
+    // On ace GigE the Framecounter chunk reads Counter2 (CounterEventSource
+    // FrameStart by default) and Triggerinputcounter reads Counter1
+    // (FrameTrigger); see counter_bank.hpp for the sources.
+    values.frame_counter = job.frame_counter;
+    values.trigger_input_counter = job.trigger_input_counter;
     values.exposure_time_us = static_cast<float>(exposure_us);
     values.gain_all = settings.gain_raw;
     values.line_status_all = hooks_.line_status_all ? hooks_.line_status_all(start_ns) : 0;
-    {
-      std::lock_guard lock(mutex_);
-      values.trigger_input_counter = static_cast<uint32_t>(stats_.frame_triggers);
-    }
     if (stream::append_chunks(lease.buffer(), rendered.bytes_written, settings.chunks, values) != payload_bytes)
       return reject();
   }

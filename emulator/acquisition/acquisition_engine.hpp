@@ -66,9 +66,13 @@ class AcquisitionEngine {
 
   // A logical edge on a trigger input at camera time t_ns (after the line's
   // debouncer and delays). `level` is the input's state after the edge.
-  void signal(TriggerInput input, bool level, int64_t t_ns);
+  // True when it was taken as a trigger: the engine will announce the camera
+  // signals it causes (AcquisitionTriggerWait falling, or the exposure).
+  bool signal(TriggerInput input, bool level, int64_t t_ns);
   // Heartbeat expiry or power loss: stop now.
   void abort_acquisition();
+  // Power loss: Counter1..3 start again from 0 (Basler: a power cycle resets them).
+  void reset_counters();
 
   bool acquiring() const { return active_; }
   uint64_t timestamp_ticks(int64_t t_ns) const;
@@ -81,6 +85,9 @@ class AcquisitionEngine {
     int64_t start_ns;
     double exposure_us;
     int64_t ready_ns;
+    // Counter values at the frame start, for the chunks.
+    uint32_t trigger_input_counter = 0;
+    uint32_t frame_counter = 0;
   };
   static constexpr size_t kMaxQueuedReadouts = 8;
 
@@ -97,7 +104,7 @@ class AcquisitionEngine {
   std::optional<int64_t> trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns);
   void queue_readout(ReadoutJob job);
   void run_readout();
-  void make_and_send_frame(const AcquisitionSettings& settings, int64_t start_ns, double exposure_us);
+  void make_and_send_frame(const ReadoutJob& job);
   bool matches(const TriggerSettings& trigger, TriggerInput input, bool level) const;
   void start_command();
   void stop_command();
@@ -128,7 +135,8 @@ class AcquisitionEngine {
   bool level_[4]{};
   std::atomic<int64_t> timestamp_origin_ns_{0};
   EngineStatistics stats_;
-  std::atomic<uint64_t> frame_counter_{0};
+  std::atomic<uint64_t> frame_counter_{0};  // frames read out: event block ids, test images, sensor noise
+  CounterBank counters_;                    // Counter1..3 (chunks), guarded by mutex_
   std::deque<ReadoutJob> readout_queue_;
   std::condition_variable readout_wake_;
   std::thread readout_thread_;

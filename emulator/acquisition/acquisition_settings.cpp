@@ -43,6 +43,21 @@ stream::FrameRateSettings frame_rate_settings(device::CameraDevice& device) {
   return rate;
 }
 
+CounterBank::Configs read_counters(device::CameraDevice& device) {
+  CounterBank::Configs configs;
+  for (int i = 0; i < CounterBank::kCounters; ++i) {
+    const std::string counter = "Counter" + std::to_string(i + 1);
+    const std::string event = device.get_enum("CounterEventSource", counter);
+    const std::string reset = device.get_enum("CounterResetSource", counter);
+    configs[i].event = event == "FrameTrigger" ? CounterEvent::FrameTrigger
+                       : event == "FrameStart" ? CounterEvent::FrameStart : CounterEvent::None;
+    configs[i].reset = reset == "Line1" ? CounterResetSource::Line1
+                       : reset == "Line3" ? CounterResetSource::Line3
+                       : reset == "Software" ? CounterResetSource::Software : CounterResetSource::Off;
+  }
+  return configs;
+}
+
 AcquisitionSettings read_settings(device::CameraDevice& device) {
   std::lock_guard lock(device.mutex());
   AcquisitionSettings s;
@@ -55,6 +70,7 @@ AcquisitionSettings read_settings(device::CameraDevice& device) {
   s.gain_raw = static_cast<int>(device.get_int("GainRaw"));
   s.black_level_raw = static_cast<int>(device.get_int("BlackLevelRaw"));
   s.digital_shift = static_cast<int>(device.get_int("DigitalShift"));
+  s.counters = read_counters(device);
 
   auto& image = s.image;
   image.offset_x = static_cast<uint32_t>(device.get_int("OffsetX"));

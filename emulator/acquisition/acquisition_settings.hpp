@@ -1,6 +1,7 @@
 #pragma once
 // A consistent snapshot of the features one frame is made with, read from the
 // device in one go so a frame never mixes old and new settings.
+#include "acquisition/counter_bank.hpp"
 #include "camemu/stream/chunk_layout.hpp"
 #include "camemu/stream/frame_rate_model.hpp"
 #include "camemu/stream/gvsp_streamer.hpp"
@@ -30,9 +31,13 @@ struct AcquisitionSettings {
   stream::ChunkSelection chunks;
   stream::ChannelSettings channel;
   stream::FrameRateSettings rate;
+  CounterBank::Configs counters;  // CounterEventSource / CounterResetSource per counter
 };
 
 AcquisitionSettings read_settings(device::CameraDevice& device);
+
+// CounterEventSource / CounterResetSource of Counter1..3.
+CounterBank::Configs read_counters(device::CameraDevice& device);
 
 // Frame-rate inputs from the current features (ResultingFrameRateAbs etc.).
 stream::FrameRateSettings frame_rate_settings(device::CameraDevice& device);

@@ -149,6 +149,12 @@ void IoBinding::camera_signal(CameraSignal signal, bool level, int64_t t_ns) {
     // The engine announces edges it already knows (the end of a timed
     // exposure) ahead of time; they take effect at their own camera time.
     scheduled_.emplace(t_ns, std::make_pair(signal, level));
+    // The engine's answer to a trigger: the exposure (after FrameTriggerWait
+    // fell) or the end of the wait for an acquisition trigger.
+    if ((signal == CameraSignal::ExposureActive && level) || (signal == CameraSignal::AcquisitionTriggerWait && !level)) {
+      ++engine_answers_;
+      hold_at_ns_.reset();
+    }
     // Timer1 starts on the exposure start (TimerTriggerSource ExposureStart).
     if (signal == CameraSignal::ExposureActive && level == timer_on_rising) {
       const int64_t on = t_ns + int64_t(timer_delay_us * 1e3);
@@ -185,7 +191,8 @@ void IoBinding::run() {
   std::unique_lock lock(mutex_);
   while (!shutdown_) {
     const int64_t now = clock_.now_ns();
-    const int64_t horizon = now + lookahead_ns_;
+    if (hold_at_ns_ && now >= *hold_at_ns_ + lookahead_ns_) hold_at_ns_.reset();  // no answer came
+    const int64_t horizon = hold_at_ns_ ? std::max(now, *hold_at_ns_) : now + lookahead_ns_;
     int64_t target = now;
     if (auto next_input = connector_.next_event_ns(); next_input && *next_input <= horizon) target = std::max(now, *next_input);
     apply_due(target);
@@ -193,11 +200,15 @@ void IoBinding::run() {
     auto power_changes = std::move(power_changes_);
     power_changes_.clear();
     if (!power_changes.empty()) persist_damage();
+    const uint64_t answers_before = engine_answers_;
     lock.unlock();
+    std::optional<int64_t> taken_at;
     for (const auto& edge : edges) {
       if (!engine_) continue;
-      if (edge.line == io::Line::Line1) engine_->signal(TriggerInput::Line1, edge.rising, edge.t_ns);
-      if (edge.line == io::Line::Line3) engine_->signal(TriggerInput::Line3, edge.rising, edge.t_ns);
+      bool taken = false;
+      if (edge.line == io::Line::Line1) taken = engine_->signal(TriggerInput::Line1, edge.rising, edge.t_ns);
+      if (edge.line == io::Line::Line3) taken = engine_->signal(TriggerInput::Line3, edge.rising, edge.t_ns);
+      if (taken) taken_at = edge.t_ns;
     }
     for (const auto& [is_powered, boot] : power_changes) {
       if (!is_powered && power_hooks_.lost) power_hooks_.lost();
@@ -205,9 +216,16 @@ void IoBinding::run() {
     }
     lock.lock();
     if (shutdown_) break;
+    // Hold unless the engine answered while the lock was free.
+    if (taken_at && engine_answers_ == answers_before) hold_at_ns_ = taken_at;
     if (!power_changes_.empty() || !edges.empty()) continue;
     std::optional<int64_t> wake_at;
-    if (auto next_input = connector_.next_event_ns()) wake_at = *next_input - lookahead_ns_;
+    if (auto next_input = connector_.next_event_ns()) {
+      wake_at = *next_input - lookahead_ns_;
+      // Held: events past the edge wait for the answer (camera_signal wakes
+      // this thread) or for the fallback.
+      if (hold_at_ns_ && *next_input > *hold_at_ns_) wake_at = std::max(*wake_at, *hold_at_ns_ + lookahead_ns_);
+    }
     if (!scheduled_.empty()) wake_at = wake_at ? std::min(*wake_at, scheduled_.begin()->first) : scheduled_.begin()->first;
     if (wake_at) {
       wake_.wait_until(lock, clock_.host_time_at(std::max(*wake_at, now + 1)));

@@ -19,6 +19,7 @@
 #include <limits>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -76,6 +77,13 @@ class IoBinding {
   // is not noticeably postponed.
   static constexpr double kLookaheadHostNs = 20e6;
   int64_t lookahead_ns_;
+  // An input edge taken as a trigger ahead of time makes the engine announce
+  // camera signals (the exposure) a little after the edge. Until it has, the
+  // connector is not advanced past the edge: it could not take output edges
+  // dated before its own time. `engine_answers_` counts the announcements;
+  // the hold ends with one, or one look-ahead after the edge as a fallback.
+  std::optional<int64_t> hold_at_ns_;
+  uint64_t engine_answers_ = 0;
   std::map<CameraSignal, bool> signal_levels_;
   std::multimap<int64_t, std::pair<CameraSignal, bool>> scheduled_;  // timer edges in camera time
   std::string line_sources_[3];

@@ -117,6 +117,7 @@ void CameraEmulator::build_acquisition() {
 void CameraEmulator::power_lost() {
   if (gvcp_) gvcp_->set_powered(false);
   engine_->abort_acquisition();
+  engine_->reset_counters();
   images_->set_powered(false, clock_->now_ns());
 }
 

@@ -75,9 +75,10 @@ const OutputLineParameters& Connector::output_params(Line line) const {
 
 int64_t Connector::clamp_time(int64_t t_ns) { return std::max(t_ns, now_ns_); }
 
-void Connector::record_trace(Line line, int64_t t_ns) {
+void Connector::record_trace(Line line, int64_t t_ns, std::optional<int64_t> signal_t_ns) {
   TraceEntry entry;
   entry.t_ns = t_ns;
+  entry.signal_t_ns = signal_t_ns;
   if (is_input_now(line)) {
     const InputPin& pin = line == Line::Line1 ? line1_ : line3_in_;
     entry.logic = pin.comparator_level;
@@ -121,9 +122,16 @@ void Connector::catch_up_input(Line line, int64_t t_ns) {
   std::vector<LevelChange> accepted;
   pin.debouncer.advance(pin.propagation.take_until(t_ns), t_ns, accepted);
   if (!powered() || !is_input_now(line)) return;
+  const InputLineParameters& params = input_params(line);
   for (const LevelChange& change : accepted) {
     outbox_.push_back({line, change.level != inverted_[index_of(line)], change.t_ns});
     ++pin.edges;
+    // The pin transition that caused this edge came through fixed delays: find
+    // it in the trace. (If the debounce time changed while the edge was on its
+    // way, the arithmetic misses it and that entry keeps no signal time.)
+    const int64_t pin_t_ns = change.t_ns - pin.debouncer.debounce_ns() -
+                             us_to_ns(change.level ? params.rising_delay_us : params.falling_delay_us);
+    traces_[index_of(line)].annotate_signal(pin_t_ns, change.level, change.t_ns);
   }
 }
 
@@ -135,7 +143,9 @@ void Connector::catch_up_output(Line line, int64_t t_ns) {
   }
   for (const LevelChange& change : pin.propagation.take_until(t_ns)) {
     pin.conducting = change.level;
-    refresh_output(line, change.t_ns, false);
+    // The logical output (LineStatus) changed one propagation delay earlier.
+    const int64_t signal_t_ns = change.t_ns - us_to_ns(change.level ? params.on_delay_us : params.off_delay_us);
+    refresh_output(line, change.t_ns, false, signal_t_ns);
   }
 }
 
@@ -175,7 +185,7 @@ void Connector::set_input_volts(Line line, double volts, std::optional<double> m
   record_trace(line, t_ns);
 }
 
-void Connector::refresh_output(Line line, int64_t t_ns, bool count_warnings) {
+void Connector::refresh_output(Line line, int64_t t_ns, bool count_warnings, std::optional<int64_t> signal_t_ns) {
   if (!is_output_now(line)) return;
   OutputPin& pin = output_pin(line);
   const OutputLineParameters& params = output_params(line);
@@ -198,7 +208,7 @@ void Connector::refresh_output(Line line, int64_t t_ns, bool count_warnings) {
     if (reading.unreliable) ++pin.unreliable_events;
   }
   pin.reading = reading;
-  record_trace(line, t_ns);
+  record_trace(line, t_ns, signal_t_ns);
 }
 
 void Connector::restart_lines(int64_t t_ns) {

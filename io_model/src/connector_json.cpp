@@ -139,7 +139,9 @@ nlohmann::json Connector::to_json(int64_t t_ns) {
 nlohmann::json Connector::trace_to_json(Line line) const {
   nlohmann::json entries = nlohmann::json::array();
   for (const TraceEntry& entry : trace(line)) {
-    entries.push_back({{"t_ns", entry.t_ns}, {"logic", entry.logic}, {"volts", entry.volts}, {"mA", entry.mA}});
+    const nlohmann::json signal_t_ns = entry.signal_t_ns ? nlohmann::json(*entry.signal_t_ns) : nlohmann::json(nullptr);
+    entries.push_back({{"t_ns", entry.t_ns}, {"signal_t_ns", signal_t_ns}, {"logic", entry.logic},
+                       {"volts", entry.volts}, {"mA", entry.mA}});
   }
   return {{"line", to_string(line)},
           {"capacity", traces_[index_of(line)].capacity()},

@@ -1,7 +1,7 @@
 // The I/O connector through the bench control API and GigE Vision: input
 // thresholds, hardware triggers, the ExposureActive output, damage, power,
 // and refusal of bad bench requests.
-#include "e2e_fixture.hpp"
+#include "io_fixture.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -96,37 +96,34 @@ TEST_F(IoTest, Line2ExposureActivePulsesHaveTheExposureWidthAtTheFramePeriod) {
 
   const auto trace = api().get("/api/v1/io/Line2/trace");
   ASSERT_EQ(trace.status, 200) << trace.text;
-  // Open collector: while exposing the transistor conducts and pulls the pin low.
-  // It turns on 4.5 µs after the exposure starts and off 32.5 µs after it ends
-  // (config/io_connector.json on_delay_us / off_delay_us), so the low pulse on
-  // the pin is exposure + 32.5 − 4.5 µs.
-  constexpr double kOnDelayUs = 4.5, kOffDelayUs = 32.5;
-  const double expected_width_us = kExposureUs + kOffDelayUs - kOnDelayUs;
-  std::vector<int64_t> falls, rises;
-  // The trace starts with the unloaded pin at 0 V: edges count once the load pulled it up.
-  bool pulled_up = false, low = false;
-  for (const auto& entry : trace.body["entries"]) {
-    const bool now_low = entry.value("volts", 0.0) < 1.0;
-    if (!pulled_up) {
-      pulled_up = !now_low;
-      continue;
-    }
-    if (now_low && !low) falls.push_back(entry.value("t_ns", int64_t{0}));
-    if (!now_low && low) rises.push_back(entry.value("t_ns", int64_t{0}));
-    low = now_low;
-  }
-  ASSERT_GE(falls.size(), 4u) << trace.text.substr(0, 3000);
-  ASSERT_GE(rises.size(), 4u) << trace.text.substr(0, 3000);
+  // Open collector: while exposing the transistor conducts (logic 1) and pulls
+  // the pin low. Each trace entry has two times: signal_t_ns, when the line's
+  // logical output (ExposureActive) changed, and t_ns, when the pin did, one
+  // propagation delay later. The opto output turns on faster than it turns off
+  // (config/io_connector.json on_delay_us / off_delay_us), so the pin pulse is
+  // wider than the exposure by their difference; the signal pulse is not.
+  const auto line2 = config_file("io_connector")["lines"]["Line2"];
+  const double delay_difference_us = line2["off_delay_us"].get<double>() - line2["on_delay_us"].get<double>();
+  const auto edges = trace_transitions(trace.body);
+  std::vector<TraceEdge> ons, offs;
+  for (const auto& edge : edges) (edge.logic ? ons : offs).push_back(edge);
+  ASSERT_GE(ons.size(), 4u) << trace.text.substr(0, 3000);
+  ASSERT_GE(offs.size(), 4u) << trace.text.substr(0, 3000);
   size_t pulses = 0;
-  for (size_t i = 0; i < falls.size(); ++i) {
-    // The rise that closes this fall.
-    const auto rise = std::upper_bound(rises.begin(), rises.end(), falls[i]);
-    if (rise == rises.end()) break;
-    const double width_us = double(*rise - falls[i]) / 1e3;
-    EXPECT_NEAR(width_us, expected_width_us, 1.0) << "pulse " << i;
+  for (size_t i = 0; i < ons.size(); ++i) {
+    SCOPED_TRACE("pulse " + std::to_string(i));
+    // The off edge that closes this pulse.
+    const auto off = std::upper_bound(offs.begin(), offs.end(), ons[i].t_ns,
+                                      [](int64_t t, const TraceEdge& edge) { return t < edge.t_ns; });
+    if (off == offs.end()) break;
+    ASSERT_TRUE(ons[i].signal_t_ns && off->signal_t_ns) << "a transition without its signal time";
+    const double signal_width_us = double(*off->signal_t_ns - *ons[i].signal_t_ns) / 1e3;
+    const double pin_width_us = double(off->t_ns - ons[i].t_ns) / 1e3;
+    EXPECT_NEAR(signal_width_us, kExposureUs, 1.0);
+    EXPECT_NEAR(pin_width_us, kExposureUs + delay_difference_us, 1.0);
     ++pulses;
     if (i > 0) {
-      EXPECT_NEAR(double(falls[i] - falls[i - 1]) / 1e3, 1e6 / kFrameRate, 1e6 / kFrameRate * 0.01) << "pulse " << i;
+      EXPECT_NEAR(double(ons[i].t_ns - ons[i - 1].t_ns) / 1e3, 1e6 / kFrameRate, 1e6 / kFrameRate * 0.01);
     }
   }
   EXPECT_GE(pulses, 4u);

@@ -96,7 +96,8 @@ class Connector {
 
   // Logic-analyser view: the last electrical states of a pin.
   std::vector<TraceEntry> trace(Line line) const { return traces_[index_of(line)].entries(); }
-  // {"line": "Line2", "capacity": 1024, "entries": [{"t_ns","logic","volts","mA"}, ...]}
+  // {"line": "Line2", "capacity": 1024,
+  //  "entries": [{"t_ns","signal_t_ns" (null if none),"logic","volts","mA"}, ...]}
   nlohmann::json trace_to_json(Line line) const;
 
   // Everything GET /api/v1/io shows.
@@ -139,7 +140,7 @@ class Connector {
   void catch_up_input(Line line, int64_t t_ns);
   void catch_up_output(Line line, int64_t t_ns);
   void set_input_volts(Line line, double volts, std::optional<double> max_mA, int64_t t_ns);
-  void refresh_output(Line line, int64_t t_ns, bool count_warnings);
+  void refresh_output(Line line, int64_t t_ns, bool count_warnings, std::optional<int64_t> signal_t_ns = std::nullopt);
   void damage_line(Line line, const std::string& reason, int64_t t_ns);
   void restart_lines(int64_t t_ns);
   void notify_power(int64_t t_ns);
@@ -151,7 +152,7 @@ class Connector {
   OutputPin& output_pin(Line line);
   const InputLineParameters& input_params(Line line) const;
   const OutputLineParameters& output_params(Line line) const;
-  void record_trace(Line line, int64_t t_ns);
+  void record_trace(Line line, int64_t t_ns, std::optional<int64_t> signal_t_ns = std::nullopt);
   nlohmann::json input_json(Line line) const;
   nlohmann::json output_json(Line line) const;
 

@@ -45,6 +45,14 @@ struct TraceEntry {
   bool logic = false;
   double volts = 0;    // pin voltage against its ground
   double mA = 0;       // current into the pin (negative: out of it)
+  // When this entry is a logic transition: the camera time of the matching
+  // edge of the line's internal signal (LineStatus). For an output that edge
+  // caused the transition (t_ns minus the output's propagation delay); for an
+  // input it is the transition coming out of the input delay and debouncer
+  // (later than t_ns), so it is filled in once that happened. Empty for
+  // entries that are not transitions, for input transitions the debouncer (or
+  // an overtaking slow edge) removed, and for those still on their way.
+  std::optional<int64_t> signal_t_ns;
 };
 
 // A latched hardware fault.
