@@ -125,6 +125,21 @@ TEST(ReceiveQueueGate, ARemoteDestinationIsAskedAboutOncePerRecheckInterval) {
   EXPECT_EQ(queue.queries, 2);
 }
 
+TEST(ReceiveQueueGate, KnowsWhetherTheStreamLeavesThroughANetworkCard) {
+  ReceiveQueueGate gate(settings());
+  EXPECT_FALSE(gate.destination_is_remote());  // unknown counts as local
+  ScriptedQueue remote;
+  remote.answers = {std::nullopt};
+  ASSERT_FALSE(gate.admit(0, 40'000, kWireNs, remote));
+  EXPECT_TRUE(gate.destination_is_remote());
+  ScriptedQueue local;
+  ASSERT_FALSE(gate.admit(2'000'000'000, 40'000, kWireNs, local));  // after the recheck interval
+  EXPECT_FALSE(gate.destination_is_remote());
+  ASSERT_FALSE(gate.admit(4'000'000'000, 40'000, kWireNs, remote));
+  gate.reset();
+  EXPECT_FALSE(gate.destination_is_remote());
+}
+
 TEST(ReceiveQueueGate, DisabledOrResetGatesForgetWhatTheyLearnt) {
   ReceiveRingSettings off = settings();
   off.enabled = false;

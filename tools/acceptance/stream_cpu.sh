@@ -43,13 +43,16 @@ ip -n "$ns" link set lo up
 ip netns add "$far"
 ip -n "$ns" link add link0 type veth peer name sink0 netns "$far"
 ip -n "$ns" addr add $camera_address/24 dev link0
+# Like a network card without UDP segmentation offload: the kernel cuts
+# camemu's GSO bursts into single packets before the link (gso_max_segs 1).
+ip -n "$ns" link set link0 gso_max_segs 1
 ip -n "$ns" link set link0 up
 ip -n "$far" link set sink0 up
 # A permanent neighbour entry: no ARP, the far end has no address to answer with.
 ip -n "$ns" neigh add $sink_address lladdr "$(ip netns exec "$far" cat /sys/class/net/sink0/address)" dev link0 nud permanent
 
 control=127.0.0.1:$((18900 + RANDOM % 100))
-ip netns exec "$ns" "$camemu" --interface $camera_address --control "$control" >/tmp/stream_cpu_camemu.log 2>&1 &
+ip netns exec "$ns" "$camemu" --interface $camera_address --control "$control" ${CAMEMU_ARGS:-} >/tmp/stream_cpu_camemu.log 2>&1 &
 camemu_pid=$!
 api() { ip netns exec "$ns" curl -sf "$@"; }
 for _ in $(seq 50); do api "http://$control/api/v1/status" >/dev/null && break; sleep 0.2; done

@@ -26,7 +26,7 @@ done
 control_port=$((18700 + RANDOM % 200))
 api=http://127.0.0.1:$control_port/api/v1
 
-"$camemu" --interface "$address" --control 127.0.0.1:$control_port >/tmp/stream_rate_camemu.log 2>&1 &
+"$camemu" --interface "$address" --control 127.0.0.1:$control_port ${CAMEMU_ARGS:-} >/tmp/stream_rate_camemu.log 2>&1 &
 camemu_pid=$!
 trap 'kill $camemu_pid 2>/dev/null; wait $camemu_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "$api/status" >/dev/null && break; sleep 0.2; done
@@ -35,31 +35,50 @@ set_feature() { curl -sf -X PUT "$api/camera/features/$1" -d "{\"value\":$2}" >/
 get_feature() { curl -sf "$api/camera/features/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])'; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/$camemu_pid/stat; }
 
+# One reading of the stream counters, with the camera time they were taken at.
+stream_counters() {
+  curl -sf "$api/stream" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["camera_time_s"], d["frames_exposed"], d["frames_sent"], d["frames_dropped_buffer_full"])'
+}
+
+# Over the run minus its first 3 s (start-up): the camera's frame rate
+# (frames_exposed), the rate at which frames left (frames_sent, which bunches
+# by a frame or two when the sender catches up after a hold, so short runs
+# scatter), and frames the camera dropped because the link was behind; the
+# client's counters (failures, missing frames and packets) show that what
+# was sent arrived.
 measure() {  # format height packet_size
   set_feature PixelFormat "\"$1\""
   set_feature OffsetY 0
   set_feature Height "$2"
   set_feature GevSCPSPacketSize "$3"
   local expected; expected=$(get_feature ResultingFrameRateAbs)
-  local ticks_before; ticks_before=$(cpu_ticks)
-  local start; start=$(date +%s%N)
-  local out; out=$(timeout $((duration + 30)) arv-camera-test-0.8 -n "$address" $socket_option --duration="$duration" 2>&1 || true)
-  local elapsed; elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-  local ticks_after; ticks_after=$(cpu_ticks)
-  python3 - "$1" "$2" "$3" "$expected" "$elapsed" "$((ticks_after - ticks_before))" "$(getconf CLK_TCK)" <<PY
+  local log; log=$(mktemp)
+  timeout $((duration + 30)) arv-camera-test-0.8 -n "$address" $socket_option --duration="$duration" >"$log" 2>&1 &
+  local client=$!
+  sleep 3
+  local ticks0 h0 ticks1 h1 c0 c1
+  ticks0=$(cpu_ticks); h0=$(date +%s%N); c0=$(stream_counters)
+  sleep $((duration - 4))
+  ticks1=$(cpu_ticks); h1=$(date +%s%N); c1=$(stream_counters)
+  wait $client || true
+  python3 - "$1" "$2" "$3" "$expected" "$c0" "$c1" "$((h1 - h0))" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$log" <<'PY'
 import re, sys
-fmt, height, packet, expected, elapsed, ticks, hz = sys.argv[1:]
-out = """$out"""
-rates = [float(m) for m in re.findall(r"^\s*([0-9.]+) frame/s", out, re.M)]
-steady = rates[1:-1] if len(rates) > 3 else rates
-fps = sum(steady) / len(steady) if steady else 0.0
+fmt, height, packet, expected, c0, c1, host_ns, ticks, hz, log = sys.argv[1:]
+(t0, exposed0, sent0, dropped0), (t1, exposed1, sent1, dropped1) = [[float(v) for v in c.split()] for c in (c0, c1)]
+seconds = t1 - t0  # camera time
+frames, exposed, dropped = sent1 - sent0, exposed1 - exposed0, int(dropped1 - dropped0)
+out = open(log).read()
+fps = frames / seconds
+camera_fps = exposed / seconds
 field = lambda name: int(re.search(name + r"\s*=\s*(\d+)", out).group(1)) if re.search(name + r"\s*=", out) else -1
-cpu = float(ticks) / float(hz) / (float(elapsed) / 1000) * 100
-print(f"{fmt:13s} {height:>5s} {packet:>5s}  expected {float(expected):7.2f} fps  measured {fps:7.2f} fps "
-      f"({(fps / float(expected) - 1) * 100:+5.1f} %)  completed {field('n_completed_buffers'):5d}  "
-      f"failures {field('n_failures'):4d}  missing {field('n_missing_frames'):4d}  resent {field('n_resent_packets'):6d}  "
-      f"camemu CPU {cpu:5.1f} %")
+cpu = int(ticks) / int(hz) / (int(host_ns) / 1e9) * 100
+print(f"{fmt:13s} {height:>5s} {packet:>5s}  expected {float(expected):7.3f} fps  camera {camera_fps:7.3f} fps "
+      f"({(camera_fps / float(expected) - 1) * 100:+5.2f} %)  sent {fps:7.3f} fps ({(fps / float(expected) - 1) * 100:+5.2f} %)  "
+      f"dropped {dropped}  completed {field('n_completed_buffers'):5d}  "
+      f"failures {field('n_failures'):4d}  missing frames {field('n_missing_frames'):4d}  "
+      f"missing packets {field('n_missing_packets'):6d}  resent {field('n_resent_packets'):6d}  camemu CPU {cpu:5.1f} %")
 PY
+  rm -f "$log"
 }
 
 echo "arv-camera-test ${socket_option:-(packet socket)} for ${duration}s against camemu on $address"

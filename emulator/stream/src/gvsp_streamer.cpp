@@ -407,9 +407,14 @@ void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
   if (delayed) staged = stage(*delayed, staged);
 
   const std::optional<sockaddr_in> destination = destination_;
+  // UDP GSO only toward a network card: over loopback the unsegmented
+  // 64 KB datagram is what a client's packet socket would capture.
+  const bool allow_segmentation = receive_gate_.destination_is_remote();
   lock.unlock();
   const std::size_t delivered =
-      destination ? sender_.send(std::span<const OutgoingDatagram>(datagrams_.data(), staged), *destination) : staged;
+      destination ? sender_.send(std::span<const OutgoingDatagram>(datagrams_.data(), staged), *destination,
+                                 allow_segmentation)
+                  : staged;
   lock.lock();
 
   statistics_.packets_sent += delivered;

@@ -97,12 +97,13 @@ std::size_t UdpBatchSender::transmit(std::size_t message_count, std::span<std::s
   return delivered;
 }
 
-std::size_t UdpBatchSender::send(std::span<const OutgoingDatagram> datagrams, const sockaddr_in& destination) {
+std::size_t UdpBatchSender::send(std::span<const OutgoingDatagram> datagrams, const sockaddr_in& destination,
+                                 bool allow_segmentation) {
   datagrams = datagrams.first(std::min(datagrams.size(), max_batch));
   std::array<std::size_t, max_batch> refused{};
   std::size_t refused_count = 0;
   std::size_t delivered =
-      transmit(build_messages(datagrams, destination, segmentation_offload_), refused, refused_count);
+      transmit(build_messages(datagrams, destination, segmentation_offload_ && allow_segmentation), refused, refused_count);
   if (refused_count == 0) return delivered;
 
   // No UDP GSO on this kernel or socket: from now on one datagram per message,

@@ -49,7 +49,12 @@ class ReceiveQueueGate {
     bypass_until_ns_.reset();
     unread_queued_bytes_.reset();
     hold_.reset();
+    remote_ = false;
   }
+
+  // The last reading found no socket on this host receiving the stream: it
+  // leaves through a network card. Unknown (no reading yet) counts as local.
+  bool destination_is_remote() const { return remote_; }
 
   // Receive-queue memory a datagram takes on the host: the kernel charges
   // the buffer it allocates (a power of two holding the packet, its headers
@@ -72,10 +77,12 @@ class ReceiveQueueGate {
     if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
     const std::optional<ReceiveQueueFill> fill = query();
     if (!fill) {  // no local receiver: nothing to protect
+      remote_ = true;
       bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
       hold_.reset();
       return std::nullopt;
     }
+    remote_ = false;
     bypass_until_ns_.reset();
     if (unread_queued_bytes_) {
       // Found unread before: as long as its queue has not gone down, nobody
@@ -130,6 +137,7 @@ class ReceiveQueueGate {
   std::optional<int64_t> bypass_until_ns_;
   std::optional<uint32_t> unread_queued_bytes_;  // queue level of a socket found unread
   std::optional<Hold> hold_;
+  bool remote_ = false;
   uint64_t holds_ = 0;
   uint64_t overflows_ = 0;
 };

@@ -30,7 +30,9 @@ class UdpBatchSender {
 
   // Sends up to max_batch datagrams to `destination`; returns how many the
   // kernel accepted.
-  std::size_t send(std::span<const OutgoingDatagram> datagrams, const sockaddr_in& destination);
+  // `allow_segmentation`: this send may use UDP GSO (if the sender has it).
+  std::size_t send(std::span<const OutgoingDatagram> datagrams, const sockaddr_in& destination,
+                   bool allow_segmentation = true);
 
   bool segmentation_offload() const { return segmentation_offload_; }
 
