@@ -207,6 +207,7 @@ class Generator {
   }
 
   void write_float(const FeatureDeclaration& feature) {
+    if (!feature.chunk.empty() && !identity_.chunks.at(feature.chunk).is_float) return write_integer_chunk_as_float(feature);
     xml_.open("Float", {{"Name", feature.name}});
     write_node_head(feature);
     xml_.leaf("pValue", value_register_name(feature));
@@ -230,6 +231,20 @@ class Generator {
       write_float_reg(min_register_name(feature), feature.min_register(), "RO", false);
       write_float_reg(max_register_name(feature), feature.max_register(), "RO", false);
     }
+  }
+
+  // A Float feature over an integer chunk register, as Basler's ChunkExposureTime
+  // reads its ExposureTimeRaw port: a converter with the identity formula.
+  void write_integer_chunk_as_float(const FeatureDeclaration& feature) {
+    xml_.open("Converter", {{"Name", feature.name}});
+    write_node_head(feature);
+    xml_.leaf("FormulaTo", "FROM");
+    xml_.leaf("FormulaFrom", "TO");
+    xml_.leaf("pValue", value_register_name(feature));
+    if (!feature.unit.empty()) xml_.leaf("Unit", feature.unit);
+    xml_.leaf("Slope", "Increasing");
+    xml_.close();
+    write_chunk_register(feature);
   }
 
   // The converted feature owns no register: it scales the feature it names.
@@ -339,7 +354,7 @@ class Generator {
     const char* endianness = layout.big_endian ? "BigEndian" : "LittleEndian";
     xml_.open(layout.is_float ? "FloatReg" : "IntReg", {{"Name", value_register_name(feature)}});
     write_register_location(layout.offset, layout.length, "RO", chunk_port_name(layout.id), false);
-    if (!layout.is_float) xml_.leaf("Sign", "Unsigned");
+    if (!layout.is_float) xml_.leaf("Sign", layout.is_signed ? "Signed" : "Unsigned");
     xml_.leaf("Endianess", endianness);
     xml_.close();
   }

@@ -16,6 +16,7 @@ struct ChunkLayout {
   uint32_t length = 4;  // bytes of the value
   bool is_float = false;
   bool big_endian = false;  // Basler chunk data is little-endian
+  bool is_signed = false;   // integer values only
 };
 
 struct XmlVersion {

@@ -165,6 +165,7 @@ void CameraEmulator::register_stream_routes() {
                           {"frames_dropped_unsendable", s.frames_dropped_unsendable},
                           {"frames_dropped_injected", s.frames_dropped_injected},
                           {"packets_sent", s.packets_sent},
+                          {"bursts_sent", s.bursts_sent},
                           {"packets_dropped_injected", s.packets_dropped_injected},
                           {"packets_duplicated_injected", s.packets_duplicated_injected},
                           {"packets_delayed_injected", s.packets_delayed_injected},
@@ -201,7 +202,7 @@ void CameraEmulator::install_genicam() {
     if (chunk.selector.empty() || chunk.feature.empty()) continue;
     identity.chunks[chunk.selector] = genicam::ChunkLayout{chunk.chunk_id, 0, chunk.data_bytes,
                                                            chunk.type == stream::ChunkValueType::floating_point,
-                                                           !chunk.little_endian};
+                                                           !chunk.little_endian, chunk.is_signed};
   }
   xml_ = genicam::generate_genicam_xml(device_->catalog(), identity);
   // Basler cameras serve their description zipped (gige.md section 7).

@@ -64,29 +64,35 @@ double Imx267Sensor::dark_current_e_per_s(double temperature_c) const {
 }
 
 void Imx267Sensor::validate(const Region& region, const ExposureSettings& settings) const {
-  auto require = [](bool ok, const char* field, const std::string& problem) {
-    if (!ok) throw ParameterError(field, problem);
+  // Runs for every strip of every frame: the message is only built on failure,
+  // so a valid call allocates nothing.
+  auto require = [](bool ok, const char* field, auto&& problem) {
+    if (!ok) throw ParameterError(field, problem());
   };
-  require(region.width > 0, "region.width", "must be positive (got " + std::to_string(region.width) + ")");
-  require(region.height > 0, "region.height", "must be positive (got " + std::to_string(region.height) + ")");
+  auto range = [](const std::string& low, const std::string& high, double got) {
+    return "must be in [" + low + ", " + high + "] (got " + text(got) + ")";
+  };
+  auto int_range = [](int low, int high, int got) {
+    return "must be in [" + std::to_string(low) + ", " + std::to_string(high) + "] (got " + std::to_string(got) + ")";
+  };
+  require(region.width > 0, "region.width", [&] { return "must be positive (got " + std::to_string(region.width) + ")"; });
+  require(region.height > 0, "region.height",
+          [&] { return "must be positive (got " + std::to_string(region.height) + ")"; });
   require(region.x >= 0 && region.x <= params_.width - region.width, "region.x",
-          "region must lie inside the " + std::to_string(params_.width) + "-pixel wide sensor");
+          [&] { return "region must lie inside the " + std::to_string(params_.width) + "-pixel wide sensor"; });
   require(region.y >= 0 && region.y <= params_.height - region.height, "region.y",
-          "region must lie inside the " + std::to_string(params_.height) + "-pixel high sensor");
+          [&] { return "region must lie inside the " + std::to_string(params_.height) + "-pixel high sensor"; });
   require(std::isfinite(settings.exposure_us) && settings.exposure_us >= 0 && settings.exposure_us <= kMaxExposureUs,
-          "settings.exposure_us", "must be in [0, " + text(kMaxExposureUs) + "] (got " + text(settings.exposure_us) + ")");
+          "settings.exposure_us", [&] { return range("0", text(kMaxExposureUs), settings.exposure_us); });
   require(settings.gain_raw >= params_.gain_raw_min && settings.gain_raw <= params_.gain_raw_max, "settings.gain_raw",
-          "must be in [" + std::to_string(params_.gain_raw_min) + ", " + std::to_string(params_.gain_raw_max) +
-              "] (got " + std::to_string(settings.gain_raw) + ")");
+          [&] { return int_range(params_.gain_raw_min, params_.gain_raw_max, settings.gain_raw); });
   require(settings.black_level_raw >= 0 && settings.black_level_raw <= params_.black_level_raw_max,
           "settings.black_level_raw",
-          "must be in [0, " + std::to_string(params_.black_level_raw_max) + "] (got " +
-              std::to_string(settings.black_level_raw) + ")");
+          [&] { return int_range(0, params_.black_level_raw_max, settings.black_level_raw); });
   require(settings.digital_shift >= 0 && settings.digital_shift <= params_.digital_shift_max, "settings.digital_shift",
-          "must be in [0, " + std::to_string(params_.digital_shift_max) + "] (got " +
-              std::to_string(settings.digital_shift) + ")");
+          [&] { return int_range(0, params_.digital_shift_max, settings.digital_shift); });
   require(std::isfinite(settings.temperature_c) && settings.temperature_c >= -100 && settings.temperature_c <= 200,
-          "settings.temperature_c", "must be in [-100, 200] (got " + text(settings.temperature_c) + ")");
+          "settings.temperature_c", [&] { return range("-100", "200", settings.temperature_c); });
 }
 
 void Imx267Sensor::expose(const float* irradiance, double wavelength_nm, const Region& region,

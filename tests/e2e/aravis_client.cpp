@@ -152,8 +152,14 @@ std::optional<ReceivedFrame> AravisCamera::pop(std::chrono::milliseconds timeout
     size_t image_size = 0;
     const auto* image = static_cast<const uint8_t*>(arv_buffer_get_image_data(buffer, &image_size));
     if (image) frame.image.assign(image, image + image_size);
+    ArvGc* genicam = arv_device_get_genicam(arv_camera_get_device(camera_));
     for (const auto& name : chunk_names) {
       GError* error = nullptr;
+      if (ARV_IS_GC_FLOAT(arv_gc_get_node(genicam, name.c_str()))) {
+        const double value = arv_chunk_parser_get_float_value(chunk_parser_, buffer, name.c_str(), &error);
+        if (check(error, "chunk " + name)) frame.float_chunks[name] = value;
+        continue;
+      }
       const int64_t value = arv_chunk_parser_get_integer_value(chunk_parser_, buffer, name.c_str(), &error);
       if (check(error, "chunk " + name)) frame.chunks[name] = value;
     }

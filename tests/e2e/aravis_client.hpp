@@ -24,6 +24,7 @@ struct ReceivedFrame {
   std::vector<uint8_t> data;  // the received bytes (chunks included)
   std::vector<uint8_t> image;  // the image part only
   std::map<std::string, int64_t> chunks;  // integer chunk features that were asked for
+  std::map<std::string, double> float_chunks;  // float chunk features that were asked for
   std::chrono::steady_clock::time_point arrival;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 namespace camemu::e2e {
 namespace {
@@ -55,6 +56,20 @@ TEST_F(StreamingTest, ContinuousMono8FramesArriveCompleteAtTheResultingFrameRate
     }
   }
   expect_timestamp_spacing(frames, 1e9 / *fps, 0.02);
+}
+
+// The frame-rate model runs on the same link constants as the streamer: a
+// --config that halves the link's efficiency halves the link-bound frame rate
+// the camera reports (13.1 fps at the defaults, datasheet).
+TEST_F(StreamingTest, ConfiguredLinkSetsTheResultingFrameRate) {
+  std::ifstream embedded(std::string(CAMEMU_CONFIG_DIR) + "/camera.json");
+  const double efficiency = nlohmann::json::parse(embedded).at("link").at("efficiency").get<double>();
+  const auto config = work_.path() / "slow_link.json";
+  std::ofstream(config) << nlohmann::json{{"camera", {{"link", {{"efficiency", efficiency / 2}}}}}}.dump();
+  start_camemu("127.0.0.36", {"--config", config.string()});
+  const auto fps = api().get("/api/v1/camera/features/ResultingFrameRateAbs");
+  ASSERT_EQ(fps.status, 200) << fps.text;
+  EXPECT_NEAR(fps.body.at("value").get<double>(), 13.1 / 2, 0.1);
 }
 
 // Grabs one frame in the current configuration (acquisition started and stopped around it).
@@ -205,17 +220,19 @@ TEST_F(StreamingTest, SoftwareTriggerSoonAfterAFrameRateCappedAcquisitionIsAccep
   EXPECT_EQ(api().get("/api/v1/stream").body.value("overtriggers", -1), 0);
 }
 
-TEST_F(StreamingTest, TimestampAndFramecounterChunksMatchTheBuffer) {
+TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
   start_camemu("127.0.0.25");
   open_camera();
   ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
   ASSERT_TRUE(camera().set_frame_rate(20)) << camera().last_error();
   const auto payload_without_chunks = camera().payload_size();
   ASSERT_TRUE(camera().set_boolean("ChunkModeActive", true)) << camera().last_error();
-  for (const char* chunk : {"Timestamp", "Framecounter"}) {
+  for (const char* chunk : {"Timestamp", "Framecounter", "ExposureTime", "GainAll"}) {
     ASSERT_TRUE(camera().set_string("ChunkSelector", chunk)) << camera().last_error();
     ASSERT_TRUE(camera().set_boolean("ChunkEnable", true)) << camera().last_error();
   }
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 3217)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("GainRaw", 57)) << camera().last_error();
   const auto payload = camera().payload_size();
   ASSERT_TRUE(payload && payload_without_chunks);
   EXPECT_GT(*payload, *payload_without_chunks) << "PayloadSize must include the chunks";
@@ -225,7 +242,8 @@ TEST_F(StreamingTest, TimestampAndFramecounterChunksMatchTheBuffer) {
 
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
   ASSERT_TRUE(camera().start()) << camera().last_error();
-  const auto frames = camera().pop_frames(10, 3s, {"ChunkTimestamp", "ChunkFramecounter"});
+  const auto frames =
+      camera().pop_frames(10, 3s, {"ChunkTimestamp", "ChunkFramecounter", "ChunkExposureTime", "ChunkGainAll"});
   camera().stop();
   ASSERT_EQ(frames.size(), 10u);
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -236,6 +254,10 @@ TEST_F(StreamingTest, TimestampAndFramecounterChunksMatchTheBuffer) {
     EXPECT_EQ(static_cast<int64_t>(frame.data.size()), *payload);
     ASSERT_EQ(frame.chunks.count("ChunkTimestamp"), 1u) << camera().last_error();
     ASSERT_EQ(frame.chunks.count("ChunkFramecounter"), 1u) << camera().last_error();
+    ASSERT_EQ(frame.float_chunks.count("ChunkExposureTime"), 1u) << camera().last_error();
+    ASSERT_EQ(frame.chunks.count("ChunkGainAll"), 1u) << camera().last_error();
+    EXPECT_DOUBLE_EQ(frame.float_chunks.at("ChunkExposureTime"), 3217.0);
+    EXPECT_EQ(frame.chunks.at("ChunkGainAll"), 57);
     // Aravis converts the leader's ticks to ns; the chunk carries the same ticks.
     const double chunk_ns = double(frame.chunks.at("ChunkTimestamp")) * 1e9 / double(*tick_hz);
     EXPECT_NEAR(chunk_ns, double(frame.timestamp_ns), 1e9 / double(*tick_hz));

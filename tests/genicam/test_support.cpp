@@ -18,8 +18,8 @@ GenicamIdentity identity_with_chunk_layouts() {
       {"Framecounter", {0x0A5A0009, 0, 4, false}},
       {"Triggerinputcounter", {0x0A5A000A, 0, 4, false}},
       {"PayloadCRC16", {0x0A5A0011, 0, 4, false}},
-      {"ExposureTime", {0x0A5A0013, 0, 8, true}},
-      {"GainAll", {0x0A5A0014, 0, 4, false}},
+      {"ExposureTime", {0x0A5A0013, 0, 4, false, false, true}},
+      {"GainAll", {0x0A5A0014, 0, 4, false, false, true}},
   };
   return identity;
 }

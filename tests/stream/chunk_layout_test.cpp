@@ -55,6 +55,23 @@ TEST(ChunkLayout, CatalogHasEveryChunkWithDistinctIds) {
       EXPECT_NE(catalog.entries[a].chunk_id, catalog.entries[b].chunk_id);
 }
 
+// The ids Basler's ace GigE XMLs give the chunk ports (config/stream.json
+// "_sources"): a host that knows them finds our chunks where it finds Basler's.
+TEST(ChunkLayout, ValueChunksCarryBaslersChunkIdsAndSigns) {
+  const ChunkCatalog& catalog = chunk_catalog();
+  EXPECT_EQ(catalog[ChunkKind::timestamp].chunk_id, 0xC91613DBu);
+  EXPECT_EQ(catalog[ChunkKind::framecounter].chunk_id, 0x8C0F1CD8u);
+  EXPECT_EQ(catalog[ChunkKind::exposure_time].chunk_id, 0xEF86B3E0u);
+  EXPECT_EQ(catalog[ChunkKind::gain_all].chunk_id, 0x4B2FAEE1u);
+  EXPECT_EQ(catalog[ChunkKind::line_status_all].chunk_id, 0x52D2D1D9u);
+  EXPECT_EQ(catalog[ChunkKind::trigger_input_counter].chunk_id, 0xD76F84DBu);
+  EXPECT_EQ(catalog[ChunkKind::payload_crc16].chunk_id, 0xD9F273DBu);
+  EXPECT_TRUE(catalog[ChunkKind::exposure_time].is_signed);
+  EXPECT_EQ(catalog[ChunkKind::exposure_time].type, ChunkValueType::integer);
+  EXPECT_TRUE(catalog[ChunkKind::gain_all].is_signed);
+  EXPECT_FALSE(catalog[ChunkKind::framecounter].is_signed);
+}
+
 TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   const ChunkCatalog& catalog = chunk_catalog();
   const std::size_t image_bytes = 13;  // odd size exercises the padding
@@ -69,7 +86,7 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   values.timestamp_ticks = 0x1122334455667788ULL;
   values.frame_counter = 77;
   values.exposure_time_us = 5000.5F;
-  values.gain_all = 36;
+  values.gain_all = -2;  // GainRaw's register is signed on Basler's cameras
   values.line_status_all = 0b101;
   values.trigger_input_counter = 12;
   ASSERT_EQ(append_chunks(payload, image_bytes, selection, values), total);
@@ -87,10 +104,13 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   EXPECT_EQ(get_be32(payload.data() + total - 8), catalog[ChunkKind::payload_crc16].chunk_id);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::timestamp), values.timestamp_ticks);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::framecounter), 77u);
-  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::gain_all), 36u);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::gain_all), 0xFFFFFFFEu);
+  EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::gain_all), -2.0);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::line_status_all), 5u);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::trigger_input_counter), 12u);
-  EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::exposure_time), 5000.5);
+  // ExposureTimeRaw: whole microseconds, rounded.
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::exposure_time), 5001u);
+  EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::exposure_time), 5001.0);
   EXPECT_TRUE(payload_crc_matches(payload));
 
   // CRC covers the image and every chunk before the CRC chunk.

@@ -267,6 +267,48 @@ TEST_F(GvspStreamerTest, LeasedBuffersAreSentWithoutCopyAndUnusedLeasesFreeTheir
   EXPECT_EQ(blocks.at(result.block_id).trailer->size_y, 100u);
 }
 
+// A port on this host that no socket is bound to: the receiver-queue probe
+// finds no local reader there, as for a stream leaving through a network card.
+asio::ip::udp::endpoint unbound_loopback_endpoint() {
+  asio::io_context io;
+  asio::ip::udp::socket socket(io, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+  return socket.local_endpoint();  // closed when `socket` goes
+}
+
+double packets_per_burst(const StreamerStatistics& before, const StreamerStatistics& after) {
+  const uint64_t bursts = after.bursts_sent - before.bursts_sent;
+  return bursts == 0 ? 0.0 : double(after.packets_sent - before.packets_sent) / double(bursts);
+}
+
+TEST(GvspStreamerBursts, BurstsFitALocalSocketBufferAndGrowTowardANetworkCard) {
+  const StreamConstants& constants = stream_constants();
+  ASSERT_GT(constants.pacing.remote_burst_packets, constants.pacing.max_burst_packets);
+  const auto payload = test_payload(400'000, 5);  // ~280 packets of 1500 bytes
+  HostStreamClock clock;
+
+  LoopbackReceiver receiver;
+  GvspStreamer local(clock);
+  local.set_destination(receiver.endpoint());
+  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(local.submit_frame(small_frame(payload, 800, 500)).accepted);
+  ASSERT_TRUE(local.wait_until_idle(5s));
+  const double local_burst = packets_per_burst({}, local.statistics());
+  EXPECT_GT(local_burst, constants.pacing.max_burst_packets * 0.8);
+  EXPECT_LE(local_burst, constants.pacing.max_burst_packets);
+
+  GvspStreamer remote(clock);
+  remote.set_destination(unbound_loopback_endpoint());
+  // The first frame finds out that nobody on this host receives the stream.
+  ASSERT_TRUE(remote.submit_frame(small_frame(payload, 800, 500)).accepted);
+  ASSERT_TRUE(remote.wait_until_idle(5s));
+  const StreamerStatistics after_first = remote.statistics();
+  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(remote.submit_frame(small_frame(payload, 800, 500)).accepted);
+  ASSERT_TRUE(remote.wait_until_idle(5s));
+  const double remote_burst = packets_per_burst(after_first, remote.statistics());
+  EXPECT_GT(remote_burst, constants.pacing.max_burst_packets * 1.5);
+  EXPECT_LE(remote_burst, constants.pacing.remote_burst_packets);
+  EXPECT_EQ(remote.statistics().frames_sent, 3u);
+}
+
 TEST(GvspStreamerFaults, InjectedDropsLoseThoseExactPacketsAndResendRecoversThem) {
   HostStreamClock clock;
   LoopbackReceiver receiver;

@@ -54,28 +54,28 @@ ip -n "$ns" neigh add $sink_address lladdr "$(ip netns exec "$far" cat /sys/clas
 control=127.0.0.1:$((18900 + RANDOM % 100))
 ip netns exec "$ns" "$camemu" --interface $camera_address --control "$control" ${CAMEMU_ARGS:-} >/tmp/stream_cpu_camemu.log 2>&1 &
 camemu_pid=$!
-api() { ip netns exec "$ns" curl -sf "$@"; }
-for _ in $(seq 50); do api "http://$control/api/v1/status" >/dev/null && break; sleep 0.2; done
-set_feature() { api -X PUT "http://$control/api/v1/camera/features/$1" -d "{\"value\":$2}" >/dev/null; }
-stream_counter() { api "http://$control/api/v1/stream" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+api=http://$control/api/v1
+api_runner=(ip netns exec "$ns")
+source tools/acceptance/camemu_api.sh
+wait_for_api
 
 IFS=. read -r a b c d <<<"$sink_address"
 set_feature GevSCDA $(( (a << 24) | (b << 16) | (c << 8) | d ))
 set_feature GevSCPHostPort 50000
-fps=$(api "http://$control/api/v1/camera/features/ResultingFrameRateAbs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])')
+fps=$(get_feature ResultingFrameRateAbs)
 set_feature AcquisitionStart true
 sleep 3  # past the start-up transient
 
-cpu_ticks() { awk '{print $14 + $15}' /proc/$camemu_pid/stat; }
-ticks0=$(cpu_ticks); frames0=$(stream_counter frames_sent); packets0=$(stream_counter packets_sent); t0=$(date +%s%N)
+ticks0=$(cpu_ticks); read -r frames0 packets0 bursts0 < <(stream_fields frames_sent packets_sent bursts_sent); t0=$(date +%s%N)
 sleep "$duration"
-ticks1=$(cpu_ticks); frames1=$(stream_counter frames_sent); packets1=$(stream_counter packets_sent); t1=$(date +%s%N)
-python3 - "$fps" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$((t1 - t0))" "$((frames1 - frames0))" "$((packets1 - packets0))" <<'PY'
+ticks1=$(cpu_ticks); read -r frames1 packets1 bursts1 < <(stream_fields frames_sent packets_sent bursts_sent); t1=$(date +%s%N)
+python3 - "$fps" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$((t1 - t0))" "$((frames1 - frames0))" "$((packets1 - packets0))" \
+  "$((bursts1 - bursts0))" <<'PY'
 import sys
-fps, ticks, hz, elapsed_ns, frames, packets = sys.argv[1:]
+fps, ticks, hz, elapsed_ns, frames, packets, bursts = sys.argv[1:]
 seconds = int(elapsed_ns) / 1e9
 cpu = int(ticks) / int(hz) / seconds * 100
 print(f"veth link: ResultingFrameRateAbs {float(fps):.2f} fps, sent {int(frames) / seconds:.2f} fps "
-      f"({int(packets) / seconds:.0f} packets/s), camemu CPU {cpu:.1f} % of one core "
+      f"({int(packets) / seconds:.0f} packets/s, {int(packets) / max(int(bursts), 1):.1f} per burst), camemu CPU {cpu:.1f} % of one core "
       f"({cpu * 10 / max(int(frames) / seconds, 1e-9):.1f} ms per frame)")
 PY

@@ -29,16 +29,11 @@ api=http://127.0.0.1:$control_port/api/v1
 "$camemu" --interface "$address" --control 127.0.0.1:$control_port ${CAMEMU_ARGS:-} >/tmp/stream_rate_camemu.log 2>&1 &
 camemu_pid=$!
 trap 'kill $camemu_pid 2>/dev/null; wait $camemu_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "$api/status" >/dev/null && break; sleep 0.2; done
-
-set_feature() { curl -sf -X PUT "$api/camera/features/$1" -d "{\"value\":$2}" >/dev/null; }
-get_feature() { curl -sf "$api/camera/features/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])'; }
-cpu_ticks() { awk '{print $14 + $15}' /proc/$camemu_pid/stat; }
+source tools/acceptance/camemu_api.sh
+wait_for_api
 
 # One reading of the stream counters, with the camera time they were taken at.
-stream_counters() {
-  curl -sf "$api/stream" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["camera_time_s"], d["frames_exposed"], d["frames_sent"], d["frames_dropped_buffer_full"])'
-}
+stream_counters() { stream_fields camera_time_s frames_exposed frames_sent frames_dropped_buffer_full; }
 
 # Over the run minus its first 3 s (start-up): the camera's frame rate
 # (frames_exposed), the rate at which frames left (frames_sent, which bunches

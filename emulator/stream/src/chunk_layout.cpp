@@ -1,6 +1,7 @@
 #include "camemu/stream/chunk_layout.hpp"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -67,11 +68,24 @@ uint64_t float_bits(double value, uint32_t data_bytes) {
   return std::bit_cast<uint64_t>(value);
 }
 
+// Basler's exposure chunk holds ExposureTimeRaw, a whole number of
+// microseconds (ExposureTimeBaseAbs 1 us), unless configured as a float.
+uint64_t exposure_value(double exposure_us, const ChunkDescriptor& chunk) {
+  if (chunk.type == ChunkValueType::floating_point) return float_bits(exposure_us, chunk.data_bytes);
+  return static_cast<uint64_t>(std::llround(exposure_us));
+}
+
+int64_t sign_extended(uint64_t bits, uint32_t data_bytes) {
+  if (data_bytes >= max_value_bytes) return static_cast<int64_t>(bits);
+  const uint32_t unused_bits = 64 - 8 * data_bytes;
+  return static_cast<int64_t>(bits << unused_bits) >> unused_bits;
+}
+
 uint64_t value_of(ChunkKind kind, const ChunkValues& values, const ChunkDescriptor& chunk) {
   switch (kind) {
     case ChunkKind::timestamp: return values.timestamp_ticks;
     case ChunkKind::framecounter: return values.frame_counter;
-    case ChunkKind::exposure_time: return float_bits(values.exposure_time_us, chunk.data_bytes);
+    case ChunkKind::exposure_time: return exposure_value(values.exposure_time_us, chunk);
     case ChunkKind::gain_all: return static_cast<uint32_t>(values.gain_all);
     case ChunkKind::line_status_all: return values.line_status_all;
     case ChunkKind::trigger_input_counter: return values.trigger_input_counter;
@@ -115,6 +129,9 @@ ChunkCatalog parse_chunk_catalog(const nlohmann::json& stream_config) {
     descriptor.data_bytes = entry.at("data_bytes").get<uint32_t>();
     descriptor.type = parse_type(entry.at("type").get<std::string>(), selector);
     descriptor.little_endian = entry.value("endianness", std::string{"little"}) != "big";
+    descriptor.is_signed = entry.value("signed", false);
+    if (descriptor.is_signed && descriptor.type != ChunkValueType::integer)
+      fail("entry '" + selector + "': only integer chunks can be signed");
     const bool sized_ok = descriptor.type == ChunkValueType::image
                               ? descriptor.data_bytes == 0
                               : descriptor.data_bytes >= 2 && descriptor.data_bytes <= max_value_bytes;
@@ -201,9 +218,12 @@ std::optional<uint64_t> read_chunk_integer(std::span<const uint8_t> payload, Chu
 
 std::optional<double> read_chunk_float(std::span<const uint8_t> payload, ChunkKind kind, const ChunkCatalog& catalog) {
   const ChunkDescriptor& chunk = catalog[kind];
-  if (chunk.type != ChunkValueType::floating_point) return std::nullopt;
+  if (chunk.type != ChunkValueType::floating_point && chunk.type != ChunkValueType::integer) return std::nullopt;
   const auto bits = read_chunk_integer(payload, kind, catalog);
   if (!bits) return std::nullopt;
+  if (chunk.type == ChunkValueType::integer) {
+    return chunk.is_signed ? static_cast<double>(sign_extended(*bits, chunk.data_bytes)) : static_cast<double>(*bits);
+  }
   if (chunk.data_bytes == sizeof(float)) return std::bit_cast<float>(static_cast<uint32_t>(*bits));
   return std::bit_cast<double>(*bits);
 }

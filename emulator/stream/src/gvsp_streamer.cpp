@@ -22,15 +22,17 @@ constexpr unsigned long precise_timer_slack_ns = 1000;
 constexpr int send_buffer_bytes = 4 << 20;
 constexpr int sender_realtime_priority = 1;  // the lowest SCHED_FIFO priority
 
-PacingSettings pacing_for(const ChannelSettings& channel, const StreamConstants& constants, std::size_t max_burst_limit) {
+PacingSettings pacing_for(const ChannelSettings& channel, const StreamConstants& constants, std::size_t max_burst_limit,
+                          bool remote_destination) {
   PacingSettings pacing;
   pacing.link_bytes_per_second = stream_link_bytes_per_second(channel.bandwidth_reserve_percent, constants);
   pacing.wire_overhead_bytes_per_datagram = constants.pacing.wire_overhead_bytes_per_datagram;
   pacing.packet_delay_ns = std::llround(channel.packet_delay_ticks * nanoseconds_per_second /
                                         constants.link.timestamp_tick_hz);
-  pacing.max_burst_packets =
-      static_cast<uint32_t>(std::clamp<std::size_t>(constants.pacing.max_burst_packets, 1, max_burst_limit));
-  pacing.max_burst_bytes = constants.pacing.max_burst_bytes;
+  const uint32_t burst_packets =
+      remote_destination ? constants.pacing.remote_burst_packets : constants.pacing.max_burst_packets;
+  pacing.max_burst_packets = static_cast<uint32_t>(std::clamp<std::size_t>(burst_packets, 1, max_burst_limit));
+  pacing.max_burst_bytes = remote_destination ? constants.pacing.remote_burst_bytes : constants.pacing.max_burst_bytes;
   pacing.catch_up_rate_factor = constants.pacing.catch_up_rate_factor;
   pacing.max_debt_ns = std::llround(constants.pacing.max_debt_ms * 1e6);
   return pacing;
@@ -56,7 +58,7 @@ GvspStreamer::GvspStreamer(const StreamClock& clock, StreamerOptions options)
       ring_(options.ring_slots != 0 ? options.ring_slots : constants_.frame_ring_slots,
             options.preallocated_payload_bytes),
       injector_(options.faults),
-      pacer_(pacing_for(settings_, constants_, max_burst_limit)),
+      pacer_(pacing_for(settings_, constants_, max_burst_limit, false)),
       resend_budget_(budget_for(settings_, constants_)),
       receive_gate_(constants_.receive_ring),
       test_packet_buffer_(max_udp_payload_bytes) {
@@ -274,7 +276,9 @@ bool GvspStreamer::idle_locked() const {
          ring_.count(SlotState::queued) == 0 && ring_.count(SlotState::filling) == 0;
 }
 
-void GvspStreamer::apply_pacing_settings() { pacer_.set_settings(pacing_for(settings_, constants_, max_burst_limit)); }
+void GvspStreamer::apply_pacing_settings() {
+  pacer_.set_settings(pacing_for(settings_, constants_, max_burst_limit, receive_gate_.destination_is_remote()));
+}
 
 void GvspStreamer::start_next_frame(int64_t now_ns) {
   while (current_ == nullptr) {
@@ -418,6 +422,7 @@ void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 
   statistics_.packets_sent += delivered;
+  if (staged != 0) ++statistics_.bursts_sent;
   statistics_.send_failures += staged - delivered;
   for (std::size_t i = 0; i < unpin_count_; ++i) --unpin_after_send_[i]->pins;
   if (plan_finishes_frame_ && current_ != nullptr) {
@@ -523,13 +528,15 @@ void GvspStreamer::run() {
       wake_.wait_until(lock, clock_.host_time_at(*plan_release_ns_));
       continue;
     }
-    const std::size_t receive_cost = plan_receive_cost();
-    if (const auto retry_ns = admit_to_receiver(now, receive_cost)) {
+    // The receive cost is planned only for a destination the gate watches.
+    const bool gated = receive_gate_.watching(now);
+    const std::size_t receive_cost = gated ? plan_receive_cost() : 0;
+    if (const auto retry_ns = gated ? admit_to_receiver(now, receive_cost) : std::nullopt) {
       wake_.wait_until(lock, clock_.host_time_at(*retry_ns));
       continue;
     }
     execute_plan(lock);
-    receive_gate_.sent(receive_cost);
+    if (gated) receive_gate_.sent(receive_cost);
     plan_release_ns_.reset();
     if (idle_locked()) idle_.notify_all();
   }

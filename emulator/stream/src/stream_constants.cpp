@@ -46,6 +46,8 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   auto& pacing = constants.pacing;
   pacing.max_burst_packets = required<uint32_t>(stream, "stream.json", "pacing", "max_burst_packets");
   pacing.max_burst_bytes = required<uint32_t>(stream, "stream.json", "pacing", "max_burst_bytes");
+  pacing.remote_burst_packets = required<uint32_t>(stream, "stream.json", "pacing", "remote_burst_packets");
+  pacing.remote_burst_bytes = required<uint32_t>(stream, "stream.json", "pacing", "remote_burst_bytes");
   pacing.wire_overhead_bytes_per_datagram =
       required<uint32_t>(stream, "stream.json", "pacing", "wire_overhead_bytes_per_datagram");
   pacing.catch_up_rate_factor = required<double>(stream, "stream.json", "pacing", "catch_up_rate_factor");
@@ -54,6 +56,7 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   pacing.resend_budget_window_ms = required<double>(stream, "stream.json", "pacing", "resend_budget_window_ms");
   pacing.udp_segmentation_offload = stream.value("pacing", nlohmann::json::object()).value("udp_segmentation_offload", false);
   if (pacing.max_burst_packets == 0) throw std::runtime_error("stream.json pacing.max_burst_packets must be >= 1");
+  if (pacing.remote_burst_packets == 0) throw std::runtime_error("stream.json pacing.remote_burst_packets must be >= 1");
 
   constants.frame_ring_slots = stream.value("frame_ring_slots", constants.frame_ring_slots);
   if (constants.frame_ring_slots < 2) throw std::runtime_error("stream.json frame_ring_slots must be >= 2");

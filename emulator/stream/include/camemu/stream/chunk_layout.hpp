@@ -45,6 +45,7 @@ struct ChunkDescriptor {
   uint32_t data_bytes = 0;
   ChunkValueType type = ChunkValueType::integer;
   bool little_endian = true;
+  bool is_signed = false;  // integer chunks: two's complement (Basler's GainRaw and ExposureTimeRaw ports)
 };
 
 struct ChunkCatalog {
@@ -94,6 +95,8 @@ std::optional<std::span<const uint8_t>> find_chunk(std::span<const uint8_t> payl
 
 std::optional<uint64_t> read_chunk_integer(std::span<const uint8_t> payload, ChunkKind kind,
                                            const ChunkCatalog& catalog = chunk_catalog());
+// A float chunk's value, or an integer chunk's value as a number (sign-extended
+// when signed): what a host's Float node over that chunk register reads.
 std::optional<double> read_chunk_float(std::span<const uint8_t> payload, ChunkKind kind,
                                        const ChunkCatalog& catalog = chunk_catalog());
 // True when the PayloadCRC16 chunk matches the bytes before it.

@@ -95,6 +95,7 @@ struct StreamerStatistics {
   uint64_t frames_dropped_unsendable = 0;  // packet size cannot carry the frame
   uint64_t frames_dropped_injected = 0;
   uint64_t packets_sent = 0;
+  uint64_t bursts_sent = 0;  // sends of one planned burst (packets_sent / bursts_sent = burst size)
   uint64_t packets_dropped_injected = 0;
   uint64_t packets_duplicated_injected = 0;
   uint64_t packets_delayed_injected = 0;
@@ -133,14 +134,18 @@ class GvspStreamer {
   void stop();
 
   uint16_t source_port() const;
+  // The link, pacing and timing constants this streamer runs with (the merged
+  // --config, or the embedded defaults): the frame-rate model must use the same.
+  const StreamConstants& constants() const { return constants_; }
   StreamerStatistics statistics() const;
   // True once every accepted frame and resend has been transmitted.
   bool wait_until_idle(std::chrono::milliseconds timeout);
 
  private:
   static constexpr std::size_t max_resend_jobs = 256;
-  static constexpr std::size_t max_burst_limit = 30;  // keeps a burst + faults inside one batch
   static constexpr std::size_t max_datagrams = UdpBatchSender::max_batch;
+  // Every packet of a burst duplicated by fault injection still fits one batch.
+  static constexpr std::size_t max_burst_limit = max_datagrams / 2;
 
   struct ResendJob {
     FrameSlot* slot = nullptr;  // nullptr: answer PACKET_UNAVAILABLE

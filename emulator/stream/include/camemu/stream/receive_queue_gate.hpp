@@ -56,6 +56,12 @@ class ReceiveQueueGate {
   // leaves through a network card. Unknown (no reading yet) counts as local.
   bool destination_is_remote() const { return remote_; }
 
+  // False while the gate leaves the destination alone (disabled, or a remote or
+  // unread destination between re-checks): bursts then need no receive cost.
+  bool watching(int64_t now_ns) const {
+    return settings_.enabled && !(bypass_until_ns_ && now_ns < *bypass_until_ns_);
+  }
+
   // Receive-queue memory a datagram takes on the host: the kernel charges
   // the buffer it allocates (a power of two holding the packet, its headers
   // and skb_shared_info) plus the sk_buff itself. On lo, measured: ~2.3 KB
@@ -78,7 +84,7 @@ class ReceiveQueueGate {
     const std::optional<ReceiveQueueFill> fill = query();
     if (!fill) {  // no local receiver: nothing to protect
       remote_ = true;
-      bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+      start_bypass(now_ns);
       hold_.reset();
       return std::nullopt;
     }
@@ -88,7 +94,7 @@ class ReceiveQueueGate {
       // Found unread before: as long as its queue has not gone down, nobody
       // reads it still, and it is left alone without a new hold.
       if (fill->queued_bytes >= *unread_queued_bytes_) {
-        bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+        start_bypass(now_ns);
         return std::nullopt;
       }
       unread_queued_bytes_.reset();
@@ -109,7 +115,7 @@ class ReceiveQueueGate {
       // The ring is full: the burst goes and the kernel drops what does not
       // fit. A queue that never drained is not being read at all.
       if (!hold_->drained) {
-        bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+        start_bypass(now_ns);
         unread_queued_bytes_ = fill->queued_bytes;
       }
       hold_.reset();
@@ -127,6 +133,13 @@ class ReceiveQueueGate {
   uint64_t overflows() const { return overflows_; }
 
  private:
+  // Bursts sent while bypassed are not counted against the room last seen, so
+  // that room is forgotten: the first burst after the bypass reads the queue.
+  void start_bypass(int64_t now_ns) {
+    bypass_until_ns_ = now_ns + settings_.recheck_interval_ns;
+    credit_bytes_ = 0;
+  }
+
   struct Hold {
     int64_t since_ns;
     uint32_t queued_at_start;

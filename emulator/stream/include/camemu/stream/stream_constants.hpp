@@ -28,6 +28,12 @@ struct SensorTimingConstants {
 struct PacingConstants {
   uint32_t max_burst_packets = 16;
   uint32_t max_burst_bytes = 32768;
+  // Toward a destination with no socket on this host (the stream leaves
+  // through a network card, whose receive ring is the remote host's), bursts
+  // need not fit a local socket buffer: bigger ones cost fewer wake-ups and
+  // sends per frame.
+  uint32_t remote_burst_packets = 40;
+  uint32_t remote_burst_bytes = 60000;
   uint32_t wire_overhead_bytes_per_datagram = 64;
   double catch_up_rate_factor = 2.0;
   double max_debt_ms = 20.0;

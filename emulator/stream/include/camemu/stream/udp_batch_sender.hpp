@@ -23,7 +23,7 @@ struct OutgoingDatagram {
 
 class UdpBatchSender {
  public:
-  static constexpr std::size_t max_batch = 64;
+  static constexpr std::size_t max_batch = 128;
 
   explicit UdpBatchSender(int socket_fd, bool use_segmentation_offload = true)
       : socket_fd_(socket_fd), segmentation_offload_(use_segmentation_offload) {}
