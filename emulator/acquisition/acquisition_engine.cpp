@@ -75,11 +75,15 @@ EngineStatistics AcquisitionEngine::statistics() const {
   return stats_;
 }
 
+stream::FrameRateResult AcquisitionEngine::frame_rate(const stream::FrameRateSettings& settings) const {
+  return stream::compute_frame_rate(settings, streamer_.constants());
+}
+
 double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings, bool ignore_frame_rate_cap) const {
   auto rate = settings.rate;
   // A triggered camera is limited by its sensor and link, not by the frame-rate cap.
   if (settings.frame_start.enabled || ignore_frame_rate_cap) rate.acquisition_frame_rate_enable = false;
-  const auto result = stream::compute_frame_rate(rate, streamer_.constants());
+  const auto result = frame_rate(rate);
   return 1e9 / result.resulting_fps;
 }
 
@@ -101,14 +105,14 @@ void AcquisitionEngine::attach_features() {
                                     counters_.software_reset(index, now, configs);
                                   }});
   device_.attach("ResultingFrameRateAbs", {.read = [this]() -> device::FeatureValue {
-                                             return stream::compute_frame_rate(frame_rate_settings(device_), streamer_.constants()).resulting_fps;
+                                             return frame_rate(frame_rate_settings(device_)).resulting_fps;
                                            }});
   device_.attach("ReadoutTimeAbs", {.read = [this]() -> device::FeatureValue {
-                                      return std::round(stream::compute_frame_rate(frame_rate_settings(device_), streamer_.constants()).readout_time_us);
+                                      return std::round(frame_rate(frame_rate_settings(device_)).readout_time_us);
                                     }});
   auto throughput = [this](bool assigned) -> device::FeatureValue {
     const auto settings = frame_rate_settings(device_);
-    const auto result = stream::compute_frame_rate(settings, streamer_.constants());
+    const auto result = frame_rate(settings);
     if (assigned) return static_cast<int64_t>(stream::stream_link_bytes_per_second(settings.bandwidth_reserve_percent, streamer_.constants()));
     return static_cast<int64_t>(static_cast<double>(result.bytes_per_frame) * result.resulting_fps);
   };
@@ -135,7 +139,7 @@ void AcquisitionEngine::attach_features() {
   device_.attach("ClearLastError", {.changed = [this](const device::FeatureValue&) { device_.force("LastError", int64_t{0}); }});
   device_.attach("PayloadSize", {.read = [this]() -> device::FeatureValue {
                                    const auto settings = frame_rate_settings(device_);
-                                   return static_cast<int64_t>(stream::compute_frame_rate(settings, streamer_.constants()).payload_bytes);
+                                   return static_cast<int64_t>(frame_rate(settings).payload_bytes);
                                  }});
   // PixelFormat, ROI and chunk layout are locked while streaming (features.json).
 
@@ -466,7 +470,7 @@ void AcquisitionEngine::acquire() {
     emit_event(event_id::exposure_end, end_ns);
     // The sensor is read out after the exposure (overlapping the next one);
     // the frame leaves the camera only then.
-    const double readout_ns = stream::compute_frame_rate(settings.rate, streamer_.constants()).readout_time_us * 1e3;
+    const double readout_ns = frame_rate(settings.rate).readout_time_us * 1e3;
     queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns), trigger_input_count, frame_count});
     next_free_run_ns = start_ns + int64_t(period_ns);
     ++frames_done;

@@ -110,6 +110,8 @@ class AcquisitionEngine {
   void stop_command();
   void emit_event(uint16_t id, int64_t t_ns);
   double frame_period_ns(const AcquisitionSettings& settings, bool ignore_frame_rate_cap = false) const;
+  // The timing model on the streamer's constants (the merged --config).
+  stream::FrameRateResult frame_rate(const stream::FrameRateSettings& settings) const;
 
   device::CameraDevice& device_;
   emulator::CameraClock& clock_;

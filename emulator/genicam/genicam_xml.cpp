@@ -236,25 +236,23 @@ class Generator {
   // A Float feature over an integer chunk register, as Basler's ChunkExposureTime
   // reads its ExposureTimeRaw port: a converter with the identity formula.
   void write_integer_chunk_as_float(const FeatureDeclaration& feature) {
-    xml_.open("Converter", {{"Name", feature.name}});
-    write_node_head(feature);
-    xml_.leaf("FormulaTo", "FROM");
-    xml_.leaf("FormulaFrom", "TO");
-    xml_.leaf("pValue", value_register_name(feature));
-    if (!feature.unit.empty()) xml_.leaf("Unit", feature.unit);
-    xml_.leaf("Slope", "Increasing");
-    xml_.close();
+    write_converter_node(feature, "FROM", "TO", value_register_name(feature));
     write_chunk_register(feature);
   }
 
   // The converted feature owns no register: it scales the feature it names.
   void write_converter(const FeatureDeclaration& feature) {
     const std::string scale = shortest_double(feature.converter->scale);
+    write_converter_node(feature, "FROM / " + scale, "TO * " + scale, feature.converter->of);
+  }
+
+  void write_converter_node(const FeatureDeclaration& feature, const std::string& formula_to,
+                            const std::string& formula_from, const std::string& value_node) {
     xml_.open("Converter", {{"Name", feature.name}});
     write_node_head(feature);
-    xml_.leaf("FormulaTo", "FROM / " + scale);
-    xml_.leaf("FormulaFrom", "TO * " + scale);
-    xml_.leaf("pValue", feature.converter->of);
+    xml_.leaf("FormulaTo", formula_to);
+    xml_.leaf("FormulaFrom", formula_from);
+    xml_.leaf("pValue", value_node);
     if (!feature.unit.empty()) xml_.leaf("Unit", feature.unit);
     xml_.leaf("Slope", "Increasing");
     xml_.close();

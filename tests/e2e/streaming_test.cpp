@@ -63,13 +63,18 @@ TEST_F(StreamingTest, ContinuousMono8FramesArriveCompleteAtTheResultingFrameRate
 // the camera reports (13.1 fps at the defaults, datasheet).
 TEST_F(StreamingTest, ConfiguredLinkSetsTheResultingFrameRate) {
   std::ifstream embedded(std::string(CAMEMU_CONFIG_DIR) + "/camera.json");
-  const double efficiency = nlohmann::json::parse(embedded).at("link").at("efficiency").get<double>();
+  const nlohmann::json link = nlohmann::json::parse(embedded).at("link");
+  const double efficiency = link.at("efficiency").get<double>();
   const auto config = work_.path() / "slow_link.json";
   std::ofstream(config) << nlohmann::json{{"camera", {{"link", {{"efficiency", efficiency / 2}}}}}}.dump();
   start_camemu("127.0.0.36", {"--config", config.string()});
   const auto fps = api().get("/api/v1/camera/features/ResultingFrameRateAbs");
   ASSERT_EQ(fps.status, 200) << fps.text;
   EXPECT_NEAR(fps.body.at("value").get<double>(), 13.1 / 2, 0.1);
+  // The link bandwidth assigned to the stream channel, at the default reserve.
+  const auto assigned = api().get("/api/v1/camera/features/GevSCBWA");
+  ASSERT_EQ(assigned.status, 200) << assigned.text;
+  EXPECT_NEAR(assigned.body.at("value").get<double>(), link.at("bytes_per_second").get<double>() * efficiency / 2, 1.0);
 }
 
 // Grabs one frame in the current configuration (acquisition started and stopped around it).

@@ -2,8 +2,6 @@
 # The sourcing script sets `api` (http://HOST:PORT/api/v1) and `camemu_pid`,
 # and may set `api_runner` to a command prefix for curl (for example
 # `ip netns exec NS` when camemu's control port is inside a namespace).
-api_runner=(${api_runner[@]+"${api_runner[@]}"})
-
 api_call() { ${api_runner[@]+"${api_runner[@]}"} curl -sf "$@"; }
 # Bounded: 50 tries 0.2 s apart.
 wait_for_api() {
