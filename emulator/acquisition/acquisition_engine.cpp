@@ -31,6 +31,28 @@ const char* input_name(TriggerInput input) {
   return "";
 }
 
+// Converts each band of the sensor readout into the frame's payload while the
+// band is still in the cache.
+class PayloadBandWriter final : public SensorBandSink {
+ public:
+  PayloadBandWriter(const stream::ImageSettings& image, std::span<uint8_t> payload) : image_(image), payload_(payload) {}
+
+  void take_band(const uint16_t* pixels, const SensorRegion& band) override {
+    const stream::SensorFrameView view{std::span<const uint16_t>(pixels, size_t(band.width) * band.height),
+                                       uint32_t(band.width), uint32_t(band.height), 0, uint32_t(band.x), uint32_t(band.y)};
+    const auto rendered = stream::render_image_band(view, image_, payload_);
+    if (rendered.status != stream::PipelineStatus::ok) result_.status = rendered.status;
+    result_.bytes_written += rendered.bytes_written;
+  }
+
+  const stream::PipelineResult& result() const { return result_; }
+
+ private:
+  const stream::ImageSettings& image_;
+  std::span<uint8_t> payload_;
+  stream::PipelineResult result_;
+};
+
 }  // namespace
 
 AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::CameraClock& clock, SensorImageSource& images,
@@ -516,11 +538,6 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   const SensorRegion region{int(image.offset_x * image.binning_horizontal), int(image.offset_y * image.binning_vertical),
                             int(image.width * image.binning_horizontal), int(image.height * image.binning_vertical)};
   ++frame_counter_;
-  if (image.test_image == stream::TestImage::off)
-    images_.expose(region, start_ns, {exposure_us, settings.gain_raw, settings.black_level_raw, settings.digital_shift},
-                   frame_counter_, sensor_buffer_.data());
-  const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), size_t(region.width) * region.height),
-                                     uint32_t(region.width), uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
   const uint64_t image_bytes = stream::image_bytes(image);
   const uint64_t payload_bytes =
       settings.chunk_mode ? stream::chunked_payload_bytes(image_bytes, settings.chunks) : image_bytes;
@@ -533,8 +550,21 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   // busy with earlier frames, and the frame is lost as in the camera.
   stream::FrameBufferLease lease = streamer_.acquire_frame_buffer(payload_bytes);
   if (!lease) return reject();
-  const auto rendered = stream::render_image(view, image, frame_counter_, lease.buffer());
-  if (rendered.status != stream::PipelineStatus::ok) return reject();  // the lease frees its slot
+  const DigitisationSettings digitisation{exposure_us, settings.gain_raw, settings.black_level_raw, settings.digital_shift};
+  stream::PipelineResult rendered;
+  if (stream::renders_in_bands(image)) {
+    PayloadBandWriter writer(image, lease.buffer());
+    images_.expose_in_bands(region, start_ns, digitisation, frame_counter_, int(image.binning_vertical), writer);
+    rendered = writer.result();
+  } else {
+    if (image.test_image == stream::TestImage::off)
+      images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
+    const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), size_t(region.width) * region.height),
+                                       uint32_t(region.width), uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
+    rendered = stream::render_image(view, image, frame_counter_, lease.buffer());
+  }
+  if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
+    return reject();  // the lease frees its slot
   const uint64_t ticks = timestamp_ticks(start_ns);
   if (settings.chunk_mode) {
     stream::ChunkValues values;

@@ -42,30 +42,56 @@ void SensorImageSource::set_strobe_intervals(std::span<const scenes::TimeInterva
   scene_->set_strobe_intervals(intervals);
 }
 
-void SensorImageSource::expose(const SensorRegion& region, int64_t exposure_start_ns, const DigitisationSettings& settings,
-                               uint64_t frame_index, uint16_t* out12) {
-  std::shared_ptr<scenes::IrradianceSource> scene;
+SensorImageSource::StripPass SensorImageSource::begin_pass(const SensorRegion& region, int64_t exposure_start_ns,
+                                                          const DigitisationSettings& settings, int rows_multiple) {
+  StripPass pass;
   {
     std::lock_guard lock(scene_mutex_);
-    scene = scene_;
+    pass.scene = scene_;
   }
-  const scenes::ExposureWindow window{exposure_start_ns * 1e-9, settings.exposure_us * 1e-6};
-  const sensor::ExposureSettings exposure{settings.exposure_us, settings.gain_raw, settings.black_level_raw,
-                                          settings.digital_shift, temperature_c(exposure_start_ns)};
+  pass.window = scenes::ExposureWindow{exposure_start_ns * 1e-9, settings.exposure_us * 1e-6};
+  pass.exposure = sensor::ExposureSettings{settings.exposure_us, settings.gain_raw, settings.black_level_raw,
+                                           settings.digital_shift, temperature_c(exposure_start_ns)};
   // Strip by strip: the irradiance of a strip is still in the cache when the
   // sensor model reads it, instead of a whole frame of floats (36 MB at full
   // resolution) going to memory and back. The scene and the sensor model give
   // the same values for any split of the region (noise is keyed by pixel).
-  const int strip_rows = std::clamp(kStripFloats / std::max(region.width, 1), 1, std::max(region.height, 1));
-  const size_t strip_pixels = static_cast<size_t>(region.width) * strip_rows;
+  const int multiple = std::max(rows_multiple, 1);
+  const int rows = std::clamp(kStripFloats / std::max(region.width, 1), 1, std::max(region.height, 1));
+  pass.strip_rows = std::max(rows / multiple, 1) * multiple;
+  const size_t strip_pixels = static_cast<size_t>(std::max(region.width, 0)) * pass.strip_rows;
   if (irradiance_.size() < strip_pixels) irradiance_.resize(strip_pixels);
+  return pass;
+}
+
+void SensorImageSource::expose_strip(const StripPass& pass, const SensorRegion& strip, uint64_t frame_index,
+                                     uint16_t* out12, sensor::Imx267Sensor::OutputStores stores) {
+  pass.scene->render(scenes::Region{strip.x, strip.y, strip.width, strip.height}, pass.window, irradiance_.data());
+  sensor_.expose(irradiance_.data(), pass.scene->wavelength_nm(), sensor::Region{strip.x, strip.y, strip.width, strip.height},
+                 pass.exposure, frame_index, out12, stores);
+}
+
+void SensorImageSource::expose(const SensorRegion& region, int64_t exposure_start_ns, const DigitisationSettings& settings,
+                               uint64_t frame_index, uint16_t* out12) {
+  const StripPass pass = begin_pass(region, exposure_start_ns, settings, 1);
   const bool large_frame = static_cast<int64_t>(region.width) * region.height >= kStreamingMinPixels;
   const auto stores = large_frame ? sensor::Imx267Sensor::OutputStores::streaming : sensor::Imx267Sensor::OutputStores::cached;
-  for (int row = 0; row < region.height; row += strip_rows) {
-    const int rows = std::min(strip_rows, region.height - row);
-    scene->render(scenes::Region{region.x, region.y + row, region.width, rows}, window, irradiance_.data());
-    sensor_.expose(irradiance_.data(), scene->wavelength_nm(), sensor::Region{region.x, region.y + row, region.width, rows},
-                   exposure, frame_index, out12 + static_cast<size_t>(row) * region.width, stores);
+  for (int row = 0; row < region.height; row += pass.strip_rows) {
+    const SensorRegion strip{region.x, region.y + row, region.width, std::min(pass.strip_rows, region.height - row)};
+    expose_strip(pass, strip, frame_index, out12 + static_cast<size_t>(row) * region.width, stores);
+  }
+}
+
+void SensorImageSource::expose_in_bands(const SensorRegion& region, int64_t exposure_start_ns,
+                                        const DigitisationSettings& settings, uint64_t frame_index, int rows_multiple,
+                                        SensorBandSink& sink) {
+  const StripPass pass = begin_pass(region, exposure_start_ns, settings, rows_multiple);
+  const size_t band_pixels = static_cast<size_t>(std::max(region.width, 0)) * pass.strip_rows;
+  if (band12_.size() < band_pixels) band12_.resize(band_pixels);
+  for (int row = 0; row < region.height; row += pass.strip_rows) {
+    const SensorRegion band{region.x, region.y + row, region.width, std::min(pass.strip_rows, region.height - row)};
+    expose_strip(pass, band, frame_index, band12_.data(), sensor::Imx267Sensor::OutputStores::cached);
+    sink.take_band(band12_.data(), band);
   }
 }
 

@@ -17,6 +17,14 @@ struct SensorRegion {
   int x = 0, y = 0, width = 0, height = 0;  // sensor pixels
 };
 
+// Takes a frame band by band, each band as soon as it is digitised.
+class SensorBandSink {
+ public:
+  virtual ~SensorBandSink() = default;
+  // `pixels`: band.width * band.height 12-bit values, valid during the call only.
+  virtual void take_band(const uint16_t* pixels, const SensorRegion& band) = 0;
+};
+
 struct DigitisationSettings {
   double exposure_us = 5000;
   int gain_raw = 0;
@@ -42,6 +50,12 @@ class SensorImageSource {
   void expose(const SensorRegion& region, int64_t exposure_start_ns, const DigitisationSettings& settings,
               uint64_t frame_index, uint16_t* out12);
 
+  // The same exposure handed over in bands of whole rows that fit in a core's
+  // cache, each band's height a multiple of `rows_multiple` (but the last);
+  // the same values as expose() for any band split.
+  void expose_in_bands(const SensorRegion& region, int64_t exposure_start_ns, const DigitisationSettings& settings,
+                       uint64_t frame_index, int rows_multiple, SensorBandSink& sink);
+
   // Camera temperature (TemperatureAbs) at a camera time; it drives dark current.
   double temperature_c(int64_t camera_time_ns);
   void set_powered(bool powered, int64_t camera_time_ns);
@@ -54,7 +68,20 @@ class SensorImageSource {
   std::mutex thermal_mutex_;
   sensor::ThermalModel thermal_;
   bool powered_ = true;
+  // One exposure's fixed inputs, taken once and used for each strip.
+  struct StripPass {
+    std::shared_ptr<scenes::IrradianceSource> scene;
+    scenes::ExposureWindow window;
+    sensor::ExposureSettings exposure;
+    int strip_rows = 1;
+  };
+  StripPass begin_pass(const SensorRegion& region, int64_t exposure_start_ns, const DigitisationSettings& settings,
+                       int rows_multiple);
+  void expose_strip(const StripPass& pass, const SensorRegion& strip, uint64_t frame_index, uint16_t* out12,
+                    sensor::Imx267Sensor::OutputStores stores);
+
   std::vector<float> irradiance_;
+  std::vector<uint16_t> band12_;
 };
 
 }  // namespace camemu::acquisition

@@ -52,5 +52,53 @@ TEST(SensorImageSource, StripWiseFrameEqualsOneWholeFramePass) {
   }
 }
 
+// Collects the bands into a frame, checking that they are whole rows of the
+// region, in order, with heights a multiple of the one asked for.
+class BandCollector final : public SensorBandSink {
+ public:
+  BandCollector(const SensorRegion& region, int rows_multiple)
+      : region_(region), rows_multiple_(rows_multiple), frame_(size_t(region.width) * region.height, 0xFFFF) {}
+
+  void take_band(const uint16_t* pixels, const SensorRegion& band) override {
+    EXPECT_EQ(band.x, region_.x);
+    EXPECT_EQ(band.width, region_.width);
+    EXPECT_EQ(band.y, next_row_) << "bands out of order";
+    const bool last = band.y + band.height == region_.y + region_.height;
+    if (!last) EXPECT_EQ(band.height % rows_multiple_, 0) << "band of " << band.height << " rows";
+    std::copy(pixels, pixels + size_t(band.width) * band.height,
+              frame_.begin() + ptrdiff_t(size_t(band.y - region_.y) * region_.width));
+    next_row_ = band.y + band.height;
+    ++bands_;
+  }
+
+  const std::vector<uint16_t>& frame() const { return frame_; }
+  int bands() const { return bands_; }
+  int next_row() const { return next_row_; }
+
+ private:
+  SensorRegion region_;
+  int rows_multiple_;
+  std::vector<uint16_t> frame_;
+  int next_row_ = region_.y;
+  int bands_ = 0;
+};
+
+TEST(SensorImageSource, BandsHandedOverAreTheWholeFrameInCacheSizedPieces) {
+  const auto scene_spec = config::json("scene_default.json");
+  SensorImageSource source(config::json("sensor_imx267.json"), scene_spec, kSeed, kSerial);
+  const DigitisationSettings settings{4000, 30, 240, 0};
+  const SensorRegion region{16, 300, 1004, 777};
+  const int64_t start_ns = 987'654'321;
+  std::vector<uint16_t> whole(size_t(region.width) * region.height);
+  source.expose(region, start_ns, settings, 9, whole.data());
+  for (const int rows_multiple : {1, 3, 4}) {
+    BandCollector bands(region, rows_multiple);
+    source.expose_in_bands(region, start_ns, settings, 9, rows_multiple, bands);
+    EXPECT_EQ(bands.next_row(), region.y + region.height) << "rows missing";
+    EXPECT_GT(bands.bands(), 5) << "bands as large as the frame do not stay in the cache";
+    EXPECT_TRUE(bands.frame() == whole) << "bands of a multiple of " << rows_multiple << " rows differ from one pass";
+  }
+}
+
 }  // namespace
 }  // namespace camemu::acquisition

@@ -229,6 +229,70 @@ TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
   }
 }
 
+// The engine converts the sensor readout band by band; every band split along
+// multiples of BinningVertical must give exactly the whole-frame image, for
+// each format, binning mode, ReverseX/ReverseY and an ROI inside the sensor.
+TEST(PixelPipeline, BandByBandRenderingEqualsTheWholeFrame) {
+  Sensor sensor(48, 30);
+  for (std::size_t i = 0; i < sensor.pixels.size(); ++i)
+    sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 13);  // includes values > 4095
+  int cases = 0;
+  for (const PixelFormat format : {PixelFormat::mono8, PixelFormat::mono12, PixelFormat::mono12_packed})
+    for (const uint32_t binning : {1u, 2u, 3u})
+      for (const bool reverse_x : {false, true})
+        for (const bool reverse_y : {false, true}) {
+          auto settings = settings_for(10, 7, format);
+          settings.offset_x = 2;
+          settings.offset_y = 1;
+          settings.binning_horizontal = binning;
+          settings.binning_vertical = binning;
+          settings.binning_vertical_mode = BinningMode::average;
+          settings.reverse_x = reverse_x;
+          settings.reverse_y = reverse_y;
+          ASSERT_TRUE(renders_in_bands(settings));
+          std::vector<uint8_t> whole(image_bytes(settings));
+          ASSERT_EQ(render_image(sensor.view(), settings, 0, whole).status, PipelineStatus::ok);
+          for (const uint32_t band_bins : {1u, 2u, 5u}) {
+            const uint32_t band_rows = band_bins * binning;
+            std::vector<uint8_t> banded(whole.size(), 0xEE);
+            std::size_t bytes = 0;
+            for (uint32_t y = 0; y < sensor.height; y += band_rows) {
+              const uint32_t rows = std::min(band_rows, sensor.height - y);
+              const SensorFrameView band{std::span<const uint16_t>(sensor.pixels).subspan(std::size_t(y) * sensor.width,
+                                                                                          std::size_t(rows) * sensor.width),
+                                         sensor.width, rows, 0, 0, y};
+              const auto result = render_image_band(band, settings, banded);
+              ASSERT_EQ(result.status, PipelineStatus::ok);
+              bytes += result.bytes_written;
+            }
+            EXPECT_EQ(bytes, whole.size());
+            EXPECT_EQ(banded, whole) << pixel_format_name(format) << " binning " << binning << " reverse_x "
+                                     << reverse_x << " reverse_y " << reverse_y << " bands of " << band_rows;
+            ++cases;
+          }
+        }
+  EXPECT_EQ(cases, 3 * 3 * 2 * 2 * 3);
+}
+
+TEST(PixelPipeline, BandRenderingRefusesWhatItCannotSplit) {
+  Sensor sensor(8, 4);
+  auto settings = settings_for(5, 2, PixelFormat::mono12_packed);  // odd width: pixel pairs span rows
+  std::vector<uint8_t> out(64);
+  EXPECT_FALSE(renders_in_bands(settings));
+  EXPECT_EQ(render_image_band(sensor.view(), settings, out).status, PipelineStatus::invalid_settings);
+  settings = settings_for(4, 2, PixelFormat::mono8);
+  settings.test_image = TestImage::fixed_diagonal_8bit;
+  EXPECT_FALSE(renders_in_bands(settings));
+  settings.test_image = TestImage::off;
+  settings.offset_x = 1;  // columns 1..4 of a band only 4 wide
+  const SensorFrameView narrow{sensor.pixels, 4, 4, 8, 0, 0};
+  EXPECT_EQ(render_image_band(narrow, settings, out).status, PipelineStatus::region_outside_frame);
+  const SensorFrameView lying{std::span<const uint16_t>(sensor.pixels).first(8), 8, 4, 0, 0, 0};
+  EXPECT_EQ(render_image_band(lying, settings, out).status, PipelineStatus::region_outside_frame);
+  std::vector<uint8_t> small(3);
+  EXPECT_EQ(render_image_band(sensor.view(), settings, small).status, PipelineStatus::output_too_small);
+}
+
 TEST(PixelPipeline, PayloadSizesPerFormat) {
   EXPECT_EQ(image_bytes(PixelFormat::mono8, 4096, 2168), 8880128u);
   EXPECT_EQ(image_bytes(PixelFormat::mono12, 4096, 2168), 2u * 8880128u);

@@ -17,3 +17,10 @@ stream_fields() {
 }
 # camemu's user + system CPU in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$camemu_pid/stat"; }
+# One line per camemu thread: "name user_ticks system_ticks" (thread names have no spaces).
+thread_ticks() {
+  local stat
+  for stat in /proc/"$camemu_pid"/task/*/stat; do
+    sed -E 's/^[0-9]+ \(([^)]*)\) (.*)$/\1 \2/' "$stat" | awk '{print $1, $13, $14}'
+  done
+}

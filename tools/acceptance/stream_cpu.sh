@@ -66,16 +66,30 @@ fps=$(get_feature ResultingFrameRateAbs)
 set_feature AcquisitionStart true
 sleep 3  # past the start-up transient
 
+thread_ticks >/tmp/stream_cpu_threads.0
 ticks0=$(cpu_ticks); read -r frames0 packets0 bursts0 < <(stream_fields frames_sent packets_sent bursts_sent); t0=$(date +%s%N)
 sleep "$duration"
-ticks1=$(cpu_ticks); read -r frames1 packets1 bursts1 < <(stream_fields frames_sent packets_sent bursts_sent); t1=$(date +%s%N)
+ticks1=$(cpu_ticks); thread_ticks >/tmp/stream_cpu_threads.1; read -r frames1 packets1 bursts1 < <(stream_fields frames_sent packets_sent bursts_sent); t1=$(date +%s%N)
 python3 - "$fps" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$((t1 - t0))" "$((frames1 - frames0))" "$((packets1 - packets0))" \
-  "$((bursts1 - bursts0))" <<'PY'
-import sys
-fps, ticks, hz, elapsed_ns, frames, packets, bursts = sys.argv[1:]
+  "$((bursts1 - bursts0))" /tmp/stream_cpu_threads.0 /tmp/stream_cpu_threads.1 <<'PY'
+import collections, sys
+fps, ticks, hz, elapsed_ns, frames, packets, bursts, threads0, threads1 = sys.argv[1:]
 seconds = int(elapsed_ns) / 1e9
 cpu = int(ticks) / int(hz) / seconds * 100
 print(f"veth link: ResultingFrameRateAbs {float(fps):.2f} fps, sent {int(frames) / seconds:.2f} fps "
       f"({int(packets) / seconds:.0f} packets/s, {int(packets) / max(int(bursts), 1):.1f} per burst), camemu CPU {cpu:.1f} % of one core "
       f"({cpu * 10 / max(int(frames) / seconds, 1e-9):.1f} ms per frame)")
+def per_thread(path):
+    totals = collections.defaultdict(lambda: [0, 0])
+    for line in open(path):
+        name, user, system = line.split()
+        totals[name][0] += int(user)
+        totals[name][1] += int(system)
+    return totals
+before, after = per_thread(threads0), per_thread(threads1)
+for name in sorted(after, key=lambda n: -sum(after[n]) + sum(before.get(n, [0, 0]))):
+    user = (after[name][0] - before.get(name, [0, 0])[0]) / int(hz) / seconds * 100
+    system = (after[name][1] - before.get(name, [0, 0])[1]) / int(hz) / seconds * 100
+    if user + system >= 0.5:
+        print(f"  thread {name}: {user + system:.1f} % ({user:.1f} % user, {system:.1f} % kernel)")
 PY

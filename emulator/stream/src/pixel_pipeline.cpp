@@ -90,19 +90,25 @@ bool settings_valid(const ImageSettings& settings) {
          pixel_format_from_code(static_cast<uint32_t>(settings.pixel_format)).has_value();
 }
 
+bool columns_inside(const SensorFrameView& band, const ImageSettings& settings) {
+  const uint64_t first_x = uint64_t{settings.offset_x} * settings.binning_horizontal;
+  const uint64_t end_x = first_x + uint64_t{settings.width} * settings.binning_horizontal;
+  return first_x >= band.origin_x && end_x <= uint64_t{band.origin_x} + band.width;
+}
+
+bool view_consistent(const SensorFrameView& view) {
+  const std::size_t stride = view.stride_pixels == 0 ? view.width : view.stride_pixels;
+  if (stride < view.width) return false;
+  if (view.height == 0) return true;
+  const uint64_t needed = (static_cast<uint64_t>(view.height) - 1) * stride + view.width;
+  return view.pixels.size() >= needed;
+}
+
 bool region_inside(const SensorFrameView& sensor, const ImageSettings& settings) {
-  const std::size_t stride = sensor.stride_pixels == 0 ? sensor.width : sensor.stride_pixels;
-  if (stride < sensor.width) return false;
-  const uint64_t first_x = static_cast<uint64_t>(settings.offset_x) * settings.binning_horizontal;
-  const uint64_t first_y = static_cast<uint64_t>(settings.offset_y) * settings.binning_vertical;
-  const uint64_t end_x = first_x + static_cast<uint64_t>(settings.width) * settings.binning_horizontal;
-  const uint64_t end_y = first_y + static_cast<uint64_t>(settings.height) * settings.binning_vertical;
-  if (first_x < sensor.origin_x || first_y < sensor.origin_y) return false;
-  if (end_x > static_cast<uint64_t>(sensor.origin_x) + sensor.width) return false;
-  if (end_y > static_cast<uint64_t>(sensor.origin_y) + sensor.height) return false;
-  if (sensor.height == 0) return false;
-  const uint64_t needed = (static_cast<uint64_t>(sensor.height) - 1) * stride + sensor.width;
-  return sensor.pixels.size() >= needed;
+  if (sensor.height == 0 || !view_consistent(sensor) || !columns_inside(sensor, settings)) return false;
+  const uint64_t first_y = uint64_t{settings.offset_y} * settings.binning_vertical;
+  const uint64_t end_y = first_y + uint64_t{settings.height} * settings.binning_vertical;
+  return first_y >= sensor.origin_y && end_y <= uint64_t{sensor.origin_y} + sensor.height;
 }
 
 // Fills `row` with the image row `image_row` (before ReverseX) from the sensor.
@@ -135,13 +141,15 @@ void fill_sensor_row(const SensorFrameView& sensor, const ImageSettings& setting
 // The everyday configuration (sensor image, no binning, no ReverseX) needs no
 // scratch row: each output row is one sensor row converted in a single pass.
 // The Mono8/Mono12 loops are written so g++ vectorises them at the baseline
-// ISA (see CMakeLists.txt for the cost model); a full frame reads ~18 MB, so
-// they run at close to memory bandwidth.
+// ISA (see CMakeLists.txt for the cost model).
 bool direct_row_conversion(const ImageSettings& settings) {
-  const bool rows_independent =
-      settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;  // no pair spans two rows
-  return settings.test_image == TestImage::off && settings.binning_horizontal == 1 &&
-         settings.binning_vertical == 1 && !settings.reverse_x && rows_independent;
+  return settings.binning_horizontal == 1 && settings.binning_vertical == 1 && !settings.reverse_x;
+}
+
+// Output rows start on byte boundaries and need only the sensor rows under
+// them, except in Mono12Packed with an odd width, where pixel pairs span rows.
+bool rows_independent(const ImageSettings& settings) {
+  return settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;
 }
 
 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
@@ -178,28 +186,56 @@ void convert_row_mono12_packed(const uint16_t* __restrict sensor_row, uint32_t w
   }
 }
 
-std::size_t render_rows_directly(const SensorFrameView& sensor, const ImageSettings& settings, uint8_t* out) {
+void convert_row(PixelFormat format, const uint16_t* sensor_row, uint32_t width, uint8_t* out) {
+  switch (format) {
+    case PixelFormat::mono8:
+      convert_row_mono8(sensor_row, width, out);
+      break;
+    case PixelFormat::mono12:
+      convert_row_mono12(sensor_row, width, out);
+      break;
+    case PixelFormat::mono12_packed:
+      convert_row_mono12_packed(sensor_row, width, out);
+      break;
+  }
+}
+
+// The image rows [first, end) (before ReverseY) whose sensor rows all lie in `band`.
+struct ImageRows {
+  uint32_t first = 0;
+  uint32_t end = 0;
+};
+
+ImageRows image_rows_inside(const SensorFrameView& band, const ImageSettings& settings) {
+  const uint64_t bin_y = settings.binning_vertical;
+  const uint64_t band_first = band.origin_y, band_end = uint64_t{band.origin_y} + band.height;
+  const uint64_t first_on_sensor = (band_first + bin_y - 1) / bin_y;  // first binned row starting inside the band
+  const uint64_t end_on_sensor = band_end / bin_y;                      // binned rows ending inside it
+  const uint64_t first = std::clamp<uint64_t>(first_on_sensor, settings.offset_y, uint64_t{settings.offset_y} + settings.height);
+  const uint64_t end = std::clamp<uint64_t>(end_on_sensor, first, uint64_t{settings.offset_y} + settings.height);
+  return {static_cast<uint32_t>(first - settings.offset_y), static_cast<uint32_t>(end - settings.offset_y)};
+}
+
+// Writes the output rows of `rows` in place (each row at its final position,
+// after ReverseY); rows must be independent (rows_independent).
+void render_rows(const SensorFrameView& sensor, const ImageSettings& settings, ImageRows rows, uint8_t* out) {
   const std::size_t stride = sensor.stride_pixels == 0 ? sensor.width : sensor.stride_pixels;
   const std::size_t row_bytes = image_bytes(settings.pixel_format, settings.width, 1);
-  const std::size_t first_x = settings.offset_x - static_cast<std::size_t>(sensor.origin_x);
-  const std::size_t first_y = settings.offset_y - static_cast<std::size_t>(sensor.origin_y);
-  for (uint32_t output_row = 0; output_row < settings.height; ++output_row) {
-    const uint32_t image_row = settings.reverse_y ? settings.height - 1 - output_row : output_row;
-    const uint16_t* sensor_row = sensor.pixels.data() + (first_y + image_row) * stride + first_x;
+  const bool direct = direct_row_conversion(settings);
+  std::array<uint16_t, max_image_width> scratch;
+  for (uint32_t image_row = rows.first; image_row < rows.end; ++image_row) {
+    const uint32_t output_row = settings.reverse_y ? settings.height - 1 - image_row : image_row;
     uint8_t* out_row = out + output_row * row_bytes;
-    switch (settings.pixel_format) {
-      case PixelFormat::mono8:
-        convert_row_mono8(sensor_row, settings.width, out_row);
-        break;
-      case PixelFormat::mono12:
-        convert_row_mono12(sensor_row, settings.width, out_row);
-        break;
-      case PixelFormat::mono12_packed:
-        convert_row_mono12_packed(sensor_row, settings.width, out_row);
-        break;
+    if (direct) {
+      const std::size_t sensor_y = std::size_t{settings.offset_y} + image_row - sensor.origin_y;
+      const std::size_t sensor_x = std::size_t{settings.offset_x} - sensor.origin_x;
+      convert_row(settings.pixel_format, sensor.pixels.data() + sensor_y * stride + sensor_x, settings.width, out_row);
+      continue;
     }
+    fill_sensor_row(sensor, settings, image_row, scratch.data());
+    if (settings.reverse_x) std::reverse(scratch.begin(), scratch.begin() + settings.width);
+    convert_row(settings.pixel_format, scratch.data(), settings.width, out_row);
   }
-  return row_bytes * settings.height;
 }
 
 }  // namespace
@@ -208,14 +244,28 @@ uint64_t image_bytes(const ImageSettings& settings) {
   return image_bytes(settings.pixel_format, settings.width, settings.height);
 }
 
+bool renders_in_bands(const ImageSettings& settings) {
+  return settings.test_image == TestImage::off && rows_independent(settings);
+}
+
+PipelineResult render_image_band(const SensorFrameView& band, const ImageSettings& settings, std::span<uint8_t> out) {
+  if (!settings_valid(settings) || !renders_in_bands(settings)) return {PipelineStatus::invalid_settings, 0};
+  if (!view_consistent(band) || !columns_inside(band, settings)) return {PipelineStatus::region_outside_frame, 0};
+  if (out.size() < image_bytes(settings)) return {PipelineStatus::output_too_small, 0};
+  const ImageRows rows = image_rows_inside(band, settings);
+  render_rows(band, settings, rows, out.data());
+  return {PipelineStatus::ok, image_bytes(settings.pixel_format, settings.width, rows.end - rows.first)};
+}
+
 PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& settings, uint64_t frame_counter,
                             std::span<uint8_t> out) {
   if (!settings_valid(settings)) return {PipelineStatus::invalid_settings, 0};
   const bool from_sensor = settings.test_image == TestImage::off;
   if (from_sensor && !region_inside(sensor, settings)) return {PipelineStatus::region_outside_frame, 0};
   if (out.size() < image_bytes(settings)) return {PipelineStatus::output_too_small, 0};
-  if (direct_row_conversion(settings)) return {PipelineStatus::ok, render_rows_directly(sensor, settings, out.data())};
+  if (renders_in_bands(settings)) return render_image_band(sensor, settings, out);
 
+  // Test images, and Mono12Packed rows whose pixel pairs run across row ends.
   std::array<uint16_t, max_image_width> row{};
   PixelEncoder encoder(settings.pixel_format, out.data());
   for (uint32_t output_row = 0; output_row < settings.height; ++output_row) {

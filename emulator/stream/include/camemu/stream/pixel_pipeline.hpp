@@ -56,6 +56,19 @@ struct PipelineResult {
 PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& settings, uint64_t frame_counter,
                             std::span<uint8_t> out);
 
+// Whether the image can be made band by band as the sensor is read out: a
+// sensor image (no test image) whose rows start on byte boundaries, which is
+// all but Mono12Packed with an odd Width (its pixel pairs span rows).
+bool renders_in_bands(const ImageSettings& settings);
+
+// Writes, at their places in the whole image in `out`, the output rows whose
+// sensor rows all lie in `band` (a block of whole sensor rows spanning the
+// ROI's columns); returns the bytes of those rows. Bands that together cover
+// the ROI, with edges on multiples of BinningVertical, give what render_image
+// gives. Each band is converted while it is still in the cache, instead of a
+// whole 12-bit frame going to memory and back.
+PipelineResult render_image_band(const SensorFrameView& band, const ImageSettings& settings, std::span<uint8_t> out);
+
 uint64_t image_bytes(const ImageSettings& settings);
 
 }  // namespace camemu::stream
