@@ -568,6 +568,11 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   const uint64_t ticks = timestamp_ticks(start_ns);
   if (settings.chunk_mode) {
     stream::ChunkValues values;
+    // Significant bits: 8 in Mono8, the sensor's 12 in both 12-bit formats.
+    const uint32_t significant_bits = image.pixel_format == stream::PixelFormat::mono8 ? 8 : stream::sensor_bit_depth;
+    values.image = {uint32_t(stream::image_bytes(image.pixel_format, image.width, 1)),
+                    image.offset_x, image.offset_y, image.width, image.height,
+                    0, (1u << significant_bits) - 1, static_cast<uint32_t>(image.pixel_format)};
     values.timestamp_ticks = ticks;
     // On ace GigE the Framecounter chunk reads Counter2 (CounterEventSource
     // FrameStart by default) and Triggerinputcounter reads Counter1
@@ -581,7 +586,14 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
       return reject();
   }
   stream::gvsp::ImageLeader leader;
-  leader.payload_type = settings.chunk_mode ? stream::gvsp::payload_type::image_extended_chunk : stream::gvsp::payload_type::image;
+  // With chunks the ace Classic GigE (a GEV 1.2 device) sends payload type
+  // Chunk Data (0x0004), whose leader has no image geometry: Basler's ace GigE
+  // manual (AW00089317000) says chunk mode switches the payload type, and
+  // docs.baslerweb.com/data-chunks says that for an ace Classic GigE in chunk
+  // mode the grab result's width, height etc. are -1 (read them from the
+  // chunks); arv-test's bundled configuration has ChunksNParts=0 for a real
+  // ace GigE. The leader's image fields below are then not sent.
+  leader.payload_type = settings.chunk_mode ? stream::gvsp::payload_type::chunk_data : stream::gvsp::payload_type::image;
   leader.timestamp_ticks = ticks;
   leader.pixel_format = static_cast<uint32_t>(image.pixel_format);
   leader.size_x = image.width;

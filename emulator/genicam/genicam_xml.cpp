@@ -350,8 +350,13 @@ class Generator {
   void write_chunk_register(const FeatureDeclaration& feature) {
     const ChunkLayout& layout = identity_.chunks.at(feature.chunk);
     const char* endianness = layout.big_endian ? "BigEndian" : "LittleEndian";
-    xml_.open(layout.is_float ? "FloatReg" : "IntReg", {{"Name", value_register_name(feature)}});
+    const char* node = layout.is_float ? "FloatReg" : layout.lsb_msb ? "MaskedIntReg" : "IntReg";
+    xml_.open(node, {{"Name", value_register_name(feature)}});
     write_register_location(layout.offset, layout.length, "RO", chunk_port_name(layout.id), false);
+    if (layout.lsb_msb && !layout.is_float) {
+      xml_.leaf("LSB", decimal(uint64_t{layout.lsb_msb->first}));
+      xml_.leaf("MSB", decimal(uint64_t{layout.lsb_msb->second}));
+    }
     if (!layout.is_float) xml_.leaf("Sign", layout.is_signed ? "Signed" : "Unsigned");
     xml_.leaf("Endianess", endianness);
     xml_.close();

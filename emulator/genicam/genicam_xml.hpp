@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace camemu::genicam {
 
@@ -17,6 +19,8 @@ struct ChunkLayout {
   bool is_float = false;
   bool big_endian = false;  // Basler chunk data is little-endian
   bool is_signed = false;   // integer values only
+  // Part of a little-endian word (bit 0 = least significant): a MaskedIntReg.
+  std::optional<std::pair<unsigned, unsigned>> lsb_msb;
 };
 
 struct XmlVersion {

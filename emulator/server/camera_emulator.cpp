@@ -204,6 +204,12 @@ void CameraEmulator::install_genicam() {
                                                            chunk.type == stream::ChunkValueType::floating_point,
                                                            !chunk.little_endian, chunk.is_signed};
   }
+  const auto& image_info = stream::chunk_catalog().image_info;
+  for (const auto& field : image_info.fields) {
+    genicam::ChunkLayout layout{image_info.chunk_id, field.offset, 4, false, false, false};
+    if (field.lsb != 0 || field.msb != 31) layout.lsb_msb = std::pair<unsigned, unsigned>(field.lsb, field.msb);
+    identity.chunks[field.name] = layout;
+  }
   xml_ = genicam::generate_genicam_xml(device_->catalog(), identity);
   // Basler cameras serve their description zipped (gige.md section 7).
   auto zipped = genicam::make_zip(genicam::genicam_file_name(identity.version, false), xml_);

@@ -142,16 +142,20 @@ std::optional<ReceivedFrame> AravisCamera::pop(std::chrono::milliseconds timeout
   frame.frame_id = arv_buffer_get_frame_id(buffer);
   frame.timestamp_ns = arv_buffer_get_timestamp(buffer);
   if (frame.status == ARV_BUFFER_STATUS_SUCCESS) {
-    frame.pixel_format = arv_buffer_get_image_pixel_format(buffer);
-    frame.width = arv_buffer_get_image_width(buffer);
-    frame.height = arv_buffer_get_image_height(buffer);
+    frame.payload_type = arv_buffer_get_payload_type(buffer);
     frame.has_chunks = arv_buffer_has_chunks(buffer);
     size_t size = 0;
     const auto* data = static_cast<const uint8_t*>(arv_buffer_get_data(buffer, &size));
     if (data) frame.data.assign(data, data + size);
-    size_t image_size = 0;
-    const auto* image = static_cast<const uint8_t*>(arv_buffer_get_image_data(buffer, &image_size));
-    if (image) frame.image.assign(image, image + image_size);
+    if (frame.payload_type == ARV_BUFFER_PAYLOAD_TYPE_IMAGE ||
+        frame.payload_type == ARV_BUFFER_PAYLOAD_TYPE_EXTENDED_CHUNK_DATA) {
+      frame.pixel_format = arv_buffer_get_image_pixel_format(buffer);
+      frame.width = arv_buffer_get_image_width(buffer);
+      frame.height = arv_buffer_get_image_height(buffer);
+      size_t image_size = 0;
+      const auto* image = static_cast<const uint8_t*>(arv_buffer_get_image_data(buffer, &image_size));
+      if (image) frame.image.assign(image, image + image_size);
+    }
     ArvGc* genicam = arv_device_get_genicam(arv_camera_get_device(camera_));
     for (const auto& name : chunk_names) {
       GError* error = nullptr;

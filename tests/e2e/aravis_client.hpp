@@ -17,6 +17,8 @@ struct ReceivedFrame {
   ArvBufferStatus status = ARV_BUFFER_STATUS_UNKNOWN;
   uint64_t frame_id = 0;
   uint64_t timestamp_ns = 0;  // device timestamp, converted by Aravis from ticks
+  ArvBufferPayloadType payload_type = ARV_BUFFER_PAYLOAD_TYPE_UNKNOWN;
+  // Image geometry from the leader; 0 for chunk data buffers, whose leader has none.
   uint32_t pixel_format = 0;
   int width = 0;
   int height = 0;

@@ -247,8 +247,10 @@ TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
 
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
   ASSERT_TRUE(camera().start()) << camera().last_error();
-  const auto frames =
-      camera().pop_frames(10, 3s, {"ChunkTimestamp", "ChunkFramecounter", "ChunkExposureTime", "ChunkGainAll"});
+  const auto frames = camera().pop_frames(10, 3s,
+                                          {"ChunkTimestamp", "ChunkFramecounter", "ChunkExposureTime", "ChunkGainAll",
+                                           "ChunkWidth", "ChunkHeight", "ChunkOffsetX", "ChunkStride",
+                                           "ChunkDynamicRangeMax"});
   camera().stop();
   ASSERT_EQ(frames.size(), 10u);
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -257,6 +259,14 @@ TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
     ASSERT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
     EXPECT_TRUE(frame.has_chunks);
     EXPECT_EQ(static_cast<int64_t>(frame.data.size()), *payload);
+    // As an ace Classic GigE: payload type Chunk Data, no geometry in the
+    // leader; the image info chunk carries it instead.
+    EXPECT_EQ(frame.payload_type, ARV_BUFFER_PAYLOAD_TYPE_CHUNK_DATA);
+    EXPECT_EQ(frame.chunks.at("ChunkWidth"), 256);
+    EXPECT_EQ(frame.chunks.at("ChunkHeight"), 64);
+    EXPECT_EQ(frame.chunks.at("ChunkOffsetX"), 0);
+    EXPECT_EQ(frame.chunks.at("ChunkStride"), 256);
+    EXPECT_EQ(frame.chunks.at("ChunkDynamicRangeMax"), 255);
     ASSERT_EQ(frame.chunks.count("ChunkTimestamp"), 1u) << camera().last_error();
     ASSERT_EQ(frame.chunks.count("ChunkFramecounter"), 1u) << camera().last_error();
     ASSERT_EQ(frame.float_chunks.count("ChunkExposureTime"), 1u) << camera().last_error();

@@ -244,6 +244,17 @@ TEST_F(GenicamRegisterMap, ChunkValuesReadTheirChunkAtTheLayoutOffset) {
     const char* chunk_id = arv_gc_property_node_get_string(property(port, ARV_GC_PROPERTY_NODE_TYPE_CHUNK_ID), nullptr);
     ASSERT_NE(chunk_id, nullptr) << feature.name;
     EXPECT_EQ(std::stoul(chunk_id, nullptr, 16), layout.id) << feature.name;
+    // Values in part of a little-endian word: LSB/MSB count from its least significant bit.
+    ArvGcPropertyNode* lsb = property(reg, ARV_GC_PROPERTY_NODE_TYPE_LSB);
+    ArvGcPropertyNode* msb = property(reg, ARV_GC_PROPERTY_NODE_TYPE_MSB);
+    if (!layout.lsb_msb) {
+      EXPECT_FALSE(lsb || msb) << feature.name;
+      continue;
+    }
+    ASSERT_TRUE(lsb && msb) << feature.name;
+    EXPECT_TRUE(ARV_IS_GC_MASKED_INT_REG_NODE(reg)) << feature.name;
+    EXPECT_EQ(arv_gc_property_node_get_int64(lsb, nullptr), layout.lsb_msb->first) << feature.name;
+    EXPECT_EQ(arv_gc_property_node_get_int64(msb, nullptr), layout.lsb_msb->second) << feature.name;
   }
 }
 

@@ -77,8 +77,9 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   const std::size_t image_bytes = 13;  // odd size exercises the padding
   const ChunkSelection selection = all_chunks();
   const uint64_t total = chunked_payload_bytes(image_bytes, selection);
-  // 16 padded image + 8 trailer, then 8+4+4+4+4+4+4 data and 7 trailers.
-  EXPECT_EQ(total, 16u + 8u + 32u + 7u * 8u);
+  // 16 padded image + 8 trailer, the 20-byte image info chunk + 8, then
+  // 8+4+4+4+4+4+4 data and 7 trailers.
+  EXPECT_EQ(total, 16u + 8u + 28u + 32u + 7u * 8u);
 
   std::vector<uint8_t> payload(total, 0xEE);
   for (std::size_t i = 0; i < image_bytes; ++i) payload[i] = static_cast<uint8_t>(i + 1);
@@ -89,6 +90,7 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   values.gain_all = -2;  // GainRaw's register is signed on Basler's cameras
   values.line_status_all = 0b101;
   values.trigger_input_counter = 12;
+  values.image = {1536, 16, 8, 1024, 500, 0, 4095, 0x010C0006};
   ASSERT_EQ(append_chunks(payload, image_bytes, selection, values), total);
 
   // Image chunk trailer right after the padded image: id then length, big-endian.
@@ -99,6 +101,25 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   ASSERT_TRUE(image);
   EXPECT_EQ(image->data(), payload.data());
   EXPECT_EQ(image->size(), 16u);
+
+  // Chunk mode adds the image info chunk right after the image (Basler's
+  // ExtImagePort 9EFC2CDB): 32-bit little-endian words, Height in the low and
+  // Width in the high half of the word at 0x8.
+  EXPECT_EQ(get_be32(payload.data() + 24 + 20), 0x9EFC2CDBu);
+  EXPECT_EQ(get_be32(payload.data() + 24 + 20 + 4), 20u);
+  const uint8_t* info = payload.data() + 24;
+  EXPECT_EQ(get_le32(info + 0x0), 1536u);
+  EXPECT_EQ(get_le32(info + 0x4), (16u << 16) | 8u);
+  EXPECT_EQ(get_le32(info + 0x8), (1024u << 16) | 500u);
+  EXPECT_EQ(get_le32(info + 0xC), 4095u << 16);
+  EXPECT_EQ(get_le32(info + 0x10), 0x010C0006u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::width), 1024u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::height), 500u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::offset_x), 16u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::offset_y), 8u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::pixel_format), 0x010C0006u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::dynamic_range_max), 4095u);
+  EXPECT_EQ(read_image_info(payload, ImageInfoField::stride), 1536u);
 
   // The CRC chunk is last.
   EXPECT_EQ(get_be32(payload.data() + total - 8), catalog[ChunkKind::payload_crc16].chunk_id);
@@ -125,7 +146,7 @@ TEST(ChunkLayout, OnlyEnabledChunksArePresent) {
   ChunkSelection selection;
   selection.enable(ChunkKind::framecounter);
   std::vector<uint8_t> payload(chunked_payload_bytes(8, selection));
-  EXPECT_EQ(payload.size(), 8u + 8u + 4u + 8u);
+  EXPECT_EQ(payload.size(), 8u + 8u + 28u + 4u + 8u);  // image, image info, Framecounter
   ASSERT_GT(append_chunks(payload, 8, selection, ChunkValues{}), 0u);
   EXPECT_TRUE(read_chunk_integer(payload, ChunkKind::framecounter));
   EXPECT_FALSE(read_chunk_integer(payload, ChunkKind::timestamp));

@@ -99,7 +99,7 @@ TEST(FrameRateModel, ChunksAddPayloadAndUseTheChunkLeaderSize) {
   settings.chunks.enable(ChunkKind::framecounter);
   settings.chunks.enable(ChunkKind::payload_crc16);
   const auto result = compute_frame_rate(settings);
-  const uint64_t chunk_bytes = 8 + (8 + 8) + (4 + 8) + (4 + 8);  // image trailer + three chunks
+  const uint64_t chunk_bytes = 8 + (20 + 8) + (8 + 8) + (4 + 8) + (4 + 8);  // image trailer, image info + three chunks
   EXPECT_EQ(result.payload_bytes, plain.payload_bytes + chunk_bytes);
   // The leader shrinks from 108 to 84 bytes on the wire with chunks.
   EXPECT_EQ(result.bytes_per_frame, plain.bytes_per_frame + chunk_bytes - 24);

@@ -1,5 +1,7 @@
 #include "camemu/stream/gvsp_codec.hpp"
 
+#include "camemu/stream/byte_order.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -73,6 +75,41 @@ TEST(GvspCodec, TrailerCarriesPayloadTypeAndSizeY) {
   ASSERT_TRUE(trailer);
   EXPECT_EQ(trailer->payload_type, 0x4001);
   EXPECT_EQ(trailer->size_y, 1080u);
+}
+
+// Chunk mode's payload type 0x0004 (GEV 1.2 chunk data): a 12-byte leader
+// info with no image geometry, and a trailer giving the payload length.
+TEST(GvspCodec, ChunkDataLeaderHasNoGeometryAndItsTrailerThePayloadLength) {
+  PacketHeader header;
+  header.block_id = 9;
+  header.format = PacketFormat::leader;
+  ImageLeader leader;
+  leader.payload_type = payload_type::chunk_data;
+  leader.timestamp_ticks = 0x0102030405060708ULL;
+  leader.size_x = 4096;  // not sent
+  std::array<uint8_t, 64> out{};
+  out.fill(0xEE);
+  ASSERT_EQ(encode_leader(header, leader, out), 8u + 12u);
+  EXPECT_EQ(out[8 + 2], 0x00);
+  EXPECT_EQ(out[8 + 3], 0x04);
+  EXPECT_EQ(out[8 + 4], 0x01);
+  EXPECT_EQ(out[8 + 11], 0x08);
+  EXPECT_EQ(out[8 + 12], 0xEE) << "nothing written past the chunk data leader";
+  const auto decoded = decode_packet(std::span<const uint8_t>(out.data(), 20));
+  ASSERT_TRUE(decoded);
+  const auto round_trip = decode_image_leader(decoded->body);
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(round_trip->payload_type, payload_type::chunk_data);
+  EXPECT_EQ(round_trip->timestamp_ticks, leader.timestamp_ticks);
+  EXPECT_EQ(round_trip->size_x, 0u);
+
+  header.format = PacketFormat::trailer;
+  ASSERT_EQ(encode_trailer(header, ImageTrailer{payload_type::chunk_data, 500, 131212}, out), 16u);
+  const auto trailer = decode_image_trailer(decode_packet(std::span<const uint8_t>(out.data(), 16))->body);
+  ASSERT_TRUE(trailer);
+  EXPECT_EQ(trailer->payload_type, payload_type::chunk_data);
+  EXPECT_EQ(trailer->payload_bytes, 131212u);
+  EXPECT_EQ(get_be32(out.data() + 8 + 4), 131212u);
 }
 
 TEST(GvspCodec, ExtendedHeaderIs20BytesWithEiFlagAnd64BitBlockId) {

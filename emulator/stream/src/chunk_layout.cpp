@@ -1,5 +1,6 @@
 #include "camemu/stream/chunk_layout.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -95,9 +96,63 @@ uint64_t value_of(ChunkKind kind, const ChunkValues& values, const ChunkDescript
   return 0;
 }
 
-void put_trailer(uint8_t* at, const ChunkDescriptor& chunk, uint32_t data_length) {
-  put_be32(at + chunk_trailer_id_offset, chunk.chunk_id);
+void put_trailer(uint8_t* at, uint32_t chunk_id, uint32_t data_length) {
+  put_be32(at + chunk_trailer_id_offset, chunk_id);
   put_be32(at + chunk_trailer_length_offset, data_length);
+}
+
+constexpr std::array<std::pair<std::string_view, ImageInfoField>, 8> image_info_names = {{
+    {"Stride", ImageInfoField::stride},
+    {"OffsetX", ImageInfoField::offset_x},
+    {"OffsetY", ImageInfoField::offset_y},
+    {"Width", ImageInfoField::width},
+    {"Height", ImageInfoField::height},
+    {"DynamicRangeMin", ImageInfoField::dynamic_range_min},
+    {"DynamicRangeMax", ImageInfoField::dynamic_range_max},
+    {"PixelFormat", ImageInfoField::pixel_format},
+}};
+
+uint32_t image_info_value(ImageInfoField field, const ImageInfoValues& values) {
+  switch (field) {
+    case ImageInfoField::stride: return values.stride;
+    case ImageInfoField::offset_x: return values.offset_x;
+    case ImageInfoField::offset_y: return values.offset_y;
+    case ImageInfoField::width: return values.width;
+    case ImageInfoField::height: return values.height;
+    case ImageInfoField::dynamic_range_min: return values.dynamic_range_min;
+    case ImageInfoField::dynamic_range_max: return values.dynamic_range_max;
+    case ImageInfoField::pixel_format: return values.pixel_format;
+  }
+  return 0;
+}
+
+uint32_t field_mask(const ImageInfoFieldLayout& layout) {
+  const uint32_t width = layout.msb - layout.lsb + 1;
+  return width >= 32 ? 0xFFFFFFFFu : ((1u << width) - 1) << layout.lsb;
+}
+
+ImageInfoChunk parse_image_info(const nlohmann::json& chunks) {
+  if (!chunks.contains("image_info")) fail("missing 'image_info'");
+  const auto& spec = chunks.at("image_info");
+  ImageInfoChunk chunk;
+  chunk.chunk_id = parse_chunk_id(spec.at("chunk_id"), "image_info");
+  chunk.data_bytes = spec.at("data_bytes").get<uint32_t>();
+  for (const auto& entry : spec.at("fields")) {
+    ImageInfoFieldLayout layout;
+    layout.name = entry.at("name").get<std::string>();
+    const auto known = std::find_if(image_info_names.begin(), image_info_names.end(),
+                                    [&](const auto& pair) { return pair.first == layout.name; });
+    if (known == image_info_names.end()) fail("image_info: unknown field '" + layout.name + "'");
+    layout.field = known->second;
+    layout.feature = entry.at("feature").get<std::string>();
+    layout.offset = entry.at("offset").get<uint32_t>();
+    layout.lsb = entry.value("lsb", 0u);
+    layout.msb = entry.value("msb", 31u);
+    if (layout.lsb > layout.msb || layout.msb > 31 || layout.offset % 4 != 0 || layout.offset + 4 > chunk.data_bytes)
+      fail("image_info: field '" + layout.name + "' lies outside its 32-bit word or the chunk");
+    chunk.fields.push_back(std::move(layout));
+  }
+  return chunk;
 }
 
 }  // namespace
@@ -142,6 +197,7 @@ ChunkCatalog parse_chunk_catalog(const nlohmann::json& stream_config) {
   }
   for (std::size_t index = 0; index < chunk_kind_count; ++index)
     if (!seen[index]) fail("missing entry '" + std::string(selector_names[index]) + "'");
+  catalog.image_info = parse_image_info(chunks);
   return catalog;
 }
 
@@ -161,6 +217,7 @@ bool ChunkSelection::enabled(ChunkKind kind) const {
 
 uint64_t chunked_payload_bytes(uint64_t image_bytes, const ChunkSelection& selection, const ChunkCatalog& catalog) {
   uint64_t total = padded(image_bytes, catalog.image_padding_bytes) + chunk_trailer_bytes;
+  total += catalog.image_info.data_bytes + chunk_trailer_bytes;
   for (std::size_t index = 1; index < chunk_kind_count; ++index) {
     const auto kind = static_cast<ChunkKind>(index);
     if (selection.enabled(kind)) total += catalog[kind].data_bytes + chunk_trailer_bytes;
@@ -176,7 +233,18 @@ std::size_t append_chunks(std::span<uint8_t> payload, uint64_t image_bytes, cons
   const std::size_t image_data_bytes = padded(image_bytes, catalog.image_padding_bytes);
   std::memset(base + image_bytes, 0, image_data_bytes - image_bytes);
   std::size_t cursor = image_data_bytes;
-  put_trailer(base + cursor, catalog[ChunkKind::image], static_cast<uint32_t>(image_data_bytes));
+  put_trailer(base + cursor, catalog[ChunkKind::image].chunk_id, static_cast<uint32_t>(image_data_bytes));
+  cursor += chunk_trailer_bytes;
+
+  const ImageInfoChunk& info = catalog.image_info;
+  std::memset(base + cursor, 0, info.data_bytes);
+  for (const auto& layout : info.fields) {
+    const uint32_t word = get_le32(base + cursor + layout.offset);
+    const uint32_t mask = field_mask(layout);
+    put_le32(base + cursor + layout.offset, (word & ~mask) | ((image_info_value(layout.field, values.image) << layout.lsb) & mask));
+  }
+  cursor += info.data_bytes;
+  put_trailer(base + cursor, info.chunk_id, info.data_bytes);
   cursor += chunk_trailer_bytes;
 
   for (std::size_t index = 1; index < chunk_kind_count; ++index) {
@@ -188,7 +256,7 @@ std::size_t append_chunks(std::span<uint8_t> payload, uint64_t image_bytes, cons
                                : value_of(kind, values, chunk);
     put_value(base + cursor, value, chunk);
     cursor += chunk.data_bytes;
-    put_trailer(base + cursor, chunk, chunk.data_bytes);
+    put_trailer(base + cursor, chunk.chunk_id, chunk.data_bytes);
     cursor += chunk_trailer_bytes;
   }
   return cursor;
@@ -226,6 +294,17 @@ std::optional<double> read_chunk_float(std::span<const uint8_t> payload, ChunkKi
   }
   if (chunk.data_bytes == sizeof(float)) return std::bit_cast<float>(static_cast<uint32_t>(*bits));
   return std::bit_cast<double>(*bits);
+}
+
+std::optional<uint32_t> read_image_info(std::span<const uint8_t> payload, ImageInfoField field,
+                                        const ChunkCatalog& catalog) {
+  const ImageInfoChunk& info = catalog.image_info;
+  const auto layout = std::find_if(info.fields.begin(), info.fields.end(),
+                                   [&](const ImageInfoFieldLayout& candidate) { return candidate.field == field; });
+  if (layout == info.fields.end()) return std::nullopt;
+  const auto data = find_chunk(payload, info.chunk_id);
+  if (!data || data->size() < layout->offset + 4) return std::nullopt;
+  return (get_le32(data->data() + layout->offset) & field_mask(*layout)) >> layout->lsb;
 }
 
 bool payload_crc_matches(std::span<const uint8_t> payload, const ChunkCatalog& catalog) {

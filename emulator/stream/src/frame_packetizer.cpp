@@ -34,8 +34,9 @@ std::optional<PacketParts> FramePacketizer::packet_parts(const FrameDescription&
     parts.header_bytes = gvsp::encode_leader(header, frame.leader, header_out);
   } else if (packet_id == count - 1) {
     header.format = gvsp::PacketFormat::trailer;
-    parts.header_bytes =
-        gvsp::encode_trailer(header, gvsp::ImageTrailer{frame.leader.payload_type, frame.trailer_size_y}, header_out);
+    const gvsp::ImageTrailer trailer{frame.leader.payload_type, frame.trailer_size_y,
+                                     static_cast<uint32_t>(frame.payload.size())};
+    parts.header_bytes = gvsp::encode_trailer(header, trailer, header_out);
   } else {
     header.format = gvsp::PacketFormat::payload;
     const std::size_t offset = static_cast<std::size_t>(packet_id - 1) * data_bytes_per_packet_;
@@ -59,6 +60,7 @@ std::size_t FramePacketizer::datagram_bytes(std::size_t payload_bytes, uint32_t 
   const uint32_t count = packet_count(payload_bytes);
   if (count == 0 || packet_id >= count) return 0;
   const std::size_t header = gvsp::header_bytes(extended_ids_);
+  // The longer (image) leader: the pacing's estimate for either payload type.
   if (packet_id == 0) return header + gvsp::image_leader_info_bytes;
   if (packet_id == count - 1) return header + gvsp::image_trailer_info_bytes;
   const std::size_t offset = static_cast<std::size_t>(packet_id - 1) * data_bytes_per_packet_;

@@ -39,6 +39,7 @@ constexpr std::size_t leader_padding_y_offset = 34;
 constexpr std::size_t trailer_reserved_offset = 0;
 constexpr std::size_t trailer_payload_type_offset = 2;
 constexpr std::size_t trailer_size_y_offset = 4;
+constexpr std::size_t trailer_payload_bytes_offset = 4;  // chunk data
 
 // Test-pattern generator for the fire-test packet body (spec: an LFSR pattern;
 // the content is ignored by hosts, only its length matters).
@@ -79,15 +80,21 @@ std::size_t encode_header(const PacketHeader& header, std::span<uint8_t> out) {
   return size;
 }
 
+std::size_t leader_info_bytes(uint16_t payload_type) {
+  return payload_type == payload_type::chunk_data ? chunk_data_leader_info_bytes : image_leader_info_bytes;
+}
+
 std::size_t encode_leader(const PacketHeader& header, const ImageLeader& leader, std::span<uint8_t> out) {
   const std::size_t head = header_bytes(header.extended_ids);
-  if (out.size() < head + image_leader_info_bytes) return 0;
+  const std::size_t info_bytes = leader_info_bytes(leader.payload_type);
+  if (out.size() < head + info_bytes) return 0;
   if (encode_header(header, out) == 0) return 0;
   uint8_t* info = out.data() + head;
   put_be16(info + leader_field_info_offset, 0);
   put_be16(info + leader_payload_type_offset, leader.payload_type);
   put_be32(info + leader_timestamp_high_offset, static_cast<uint32_t>(leader.timestamp_ticks >> 32));
   put_be32(info + leader_timestamp_low_offset, static_cast<uint32_t>(leader.timestamp_ticks));
+  if (leader.payload_type == payload_type::chunk_data) return head + info_bytes;
   put_be32(info + leader_pixel_format_offset, leader.pixel_format);
   put_be32(info + leader_size_x_offset, leader.size_x);
   put_be32(info + leader_size_y_offset, leader.size_y);
@@ -105,7 +112,10 @@ std::size_t encode_trailer(const PacketHeader& header, const ImageTrailer& trail
   uint8_t* info = out.data() + head;
   put_be16(info + trailer_reserved_offset, 0);
   put_be16(info + trailer_payload_type_offset, trailer.payload_type);
-  put_be32(info + trailer_size_y_offset, trailer.size_y);
+  if (trailer.payload_type == payload_type::chunk_data)
+    put_be32(info + trailer_payload_bytes_offset, trailer.payload_bytes);
+  else
+    put_be32(info + trailer_size_y_offset, trailer.size_y);
   return head + image_trailer_info_bytes;
 }
 
@@ -163,12 +173,14 @@ std::optional<DecodedPacket> decode_packet(std::span<const uint8_t> datagram) {
 }
 
 std::optional<ImageLeader> decode_image_leader(std::span<const uint8_t> body) {
-  if (body.size() < image_leader_info_bytes) return std::nullopt;
+  if (body.size() < chunk_data_leader_info_bytes) return std::nullopt;
   const uint8_t* info = body.data();
   ImageLeader leader;
   leader.payload_type = get_be16(info + leader_payload_type_offset);
+  if (body.size() < leader_info_bytes(leader.payload_type)) return std::nullopt;
   leader.timestamp_ticks = (static_cast<uint64_t>(get_be32(info + leader_timestamp_high_offset)) << 32) |
                            get_be32(info + leader_timestamp_low_offset);
+  if (leader.payload_type == payload_type::chunk_data) return leader;
   leader.pixel_format = get_be32(info + leader_pixel_format_offset);
   leader.size_x = get_be32(info + leader_size_x_offset);
   leader.size_y = get_be32(info + leader_size_y_offset);
@@ -183,7 +195,10 @@ std::optional<ImageTrailer> decode_image_trailer(std::span<const uint8_t> body) 
   if (body.size() < image_trailer_info_bytes) return std::nullopt;
   ImageTrailer trailer;
   trailer.payload_type = get_be16(body.data() + trailer_payload_type_offset);
-  trailer.size_y = get_be32(body.data() + trailer_size_y_offset);
+  if (trailer.payload_type == payload_type::chunk_data)
+    trailer.payload_bytes = get_be32(body.data() + trailer_payload_bytes_offset);
+  else
+    trailer.size_y = get_be32(body.data() + trailer_size_y_offset);
   return trailer;
 }
 

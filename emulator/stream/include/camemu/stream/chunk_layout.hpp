@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace camemu::stream {
 
@@ -48,8 +49,31 @@ struct ChunkDescriptor {
   bool is_signed = false;  // integer chunks: two's complement (Basler's GainRaw and ExposureTimeRaw ports)
 };
 
+// The extended image data chunk that chunk mode adds by itself, right after
+// the image chunk: the image's geometry and format, since a chunk data leader
+// carries none. Layout from Basler's ace GigE XMLs (ExtImagePort).
+enum class ImageInfoField : uint8_t {
+  stride, offset_x, offset_y, width, height, dynamic_range_min, dynamic_range_max, pixel_format
+};
+
+struct ImageInfoFieldLayout {
+  ImageInfoField field = ImageInfoField::width;
+  std::string name;     // key the XML generator looks chunk features up by, e.g. "Width"
+  std::string feature;  // e.g. "ChunkWidth"
+  uint32_t offset = 0;  // of the little-endian 32-bit word holding the field
+  uint32_t lsb = 0;     // bits of that word (0 = least significant)
+  uint32_t msb = 31;
+};
+
+struct ImageInfoChunk {
+  uint32_t chunk_id = 0;
+  uint32_t data_bytes = 0;
+  std::vector<ImageInfoFieldLayout> fields;
+};
+
 struct ChunkCatalog {
   std::array<ChunkDescriptor, chunk_kind_count> entries;
+  ImageInfoChunk image_info;
   uint32_t image_padding_bytes = 4;
 
   const ChunkDescriptor& operator[](ChunkKind kind) const { return entries[static_cast<std::size_t>(kind)]; }
@@ -70,7 +94,15 @@ class ChunkSelection {
   uint32_t bits_ = 0;
 };
 
+struct ImageInfoValues {
+  uint32_t stride = 0;  // bytes per image row
+  uint32_t offset_x = 0, offset_y = 0, width = 0, height = 0;
+  uint32_t dynamic_range_min = 0, dynamic_range_max = 0;
+  uint32_t pixel_format = 0;  // GigE Vision pixel format code
+};
+
 struct ChunkValues {
+  ImageInfoValues image;
   uint64_t timestamp_ticks = 0;
   uint32_t frame_counter = 0;
   float exposure_time_us = 0.0F;
@@ -79,12 +111,13 @@ struct ChunkValues {
   uint32_t trigger_input_counter = 0;
 };
 
-// Whole payload size (image chunk + enabled chunks) for an image of `image_bytes`.
+// Whole payload size (image chunk, image info chunk and the enabled chunks)
+// for an image of `image_bytes`.
 uint64_t chunked_payload_bytes(uint64_t image_bytes, const ChunkSelection& selection,
                                const ChunkCatalog& catalog = chunk_catalog());
 
-// The image is already at payload[0, image_bytes); pads it, appends its trailer
-// and the enabled chunks (CRC last). Returns the payload size, or 0 when the
+// The image is already at payload[0, image_bytes); pads it, appends its trailer,
+// the image info chunk and the enabled chunks (CRC last). Returns the payload size, or 0 when the
 // buffer is too small.
 std::size_t append_chunks(std::span<uint8_t> payload, uint64_t image_bytes, const ChunkSelection& selection,
                           const ChunkValues& values, const ChunkCatalog& catalog = chunk_catalog());
@@ -99,6 +132,8 @@ std::optional<uint64_t> read_chunk_integer(std::span<const uint8_t> payload, Chu
 // when signed): what a host's Float node over that chunk register reads.
 std::optional<double> read_chunk_float(std::span<const uint8_t> payload, ChunkKind kind,
                                        const ChunkCatalog& catalog = chunk_catalog());
+std::optional<uint32_t> read_image_info(std::span<const uint8_t> payload, ImageInfoField field,
+                                        const ChunkCatalog& catalog = chunk_catalog());
 // True when the PayloadCRC16 chunk matches the bytes before it.
 bool payload_crc_matches(std::span<const uint8_t> payload, const ChunkCatalog& catalog = chunk_catalog());
 

@@ -1,6 +1,7 @@
 #pragma once
-// GVSP (GigE Vision Streaming Protocol) packet codec for the image payload type:
-// leader, payload and trailer packets, error packets, and the fire-test packet.
+// GVSP (GigE Vision Streaming Protocol) packet codec for the image and chunk
+// data payload types: leader, payload and trailer packets, error packets, and
+// the fire-test packet.
 // Pure functions over caller buffers: no sockets, no allocation.
 // Layouts: shared/reference/gige.md section 8 (Aravis 0.8.26; extended-ID flags
 // as the Wireshark GVSP dissector decodes them).
@@ -17,6 +18,11 @@ inline constexpr std::size_t standard_header_bytes = 8;
 inline constexpr std::size_t extended_header_bytes = 20;
 inline constexpr std::size_t image_leader_info_bytes = 36;
 inline constexpr std::size_t image_trailer_info_bytes = 8;
+// Chunk data (GEV 1.2 payload type 0x0004): the leader has only the payload
+// type and the timestamp, the trailer the payload length instead of SizeY
+// (Wireshark's GVSP dissector, dissect_chunk_data_leader/_trailer).
+inline constexpr std::size_t chunk_data_leader_info_bytes = 12;
+inline constexpr std::size_t chunk_data_trailer_info_bytes = 8;
 
 inline constexpr uint64_t max_standard_block_id = 0xFFFF;
 inline constexpr uint32_t max_standard_packet_id = 0xFFFFFF;
@@ -29,6 +35,7 @@ inline constexpr uint16_t packet_unavailable = 0x800C;
 
 namespace payload_type {
 inline constexpr uint16_t image = 0x0001;
+inline constexpr uint16_t chunk_data = 0x0004;
 inline constexpr uint16_t image_extended_chunk = 0x4001;
 }  // namespace payload_type
 
@@ -50,6 +57,8 @@ struct PacketHeader {
   uint16_t flags = 0;  // extended-ID headers only; dropped in standard mode
 };
 
+// The leader of either payload type; a chunk data leader carries only
+// payload_type and timestamp_ticks (the image fields stay 0 when decoded).
 struct ImageLeader {
   uint16_t payload_type = payload_type::image;
   uint64_t timestamp_ticks = 0;
@@ -64,8 +73,11 @@ struct ImageLeader {
 
 struct ImageTrailer {
   uint16_t payload_type = payload_type::image;
-  uint32_t size_y = 0;
+  uint32_t size_y = 0;         // image payload types
+  uint32_t payload_bytes = 0;  // chunk data: bytes of the whole payload
 };
+
+std::size_t leader_info_bytes(uint16_t payload_type);
 
 std::size_t header_bytes(bool extended_ids);
 
