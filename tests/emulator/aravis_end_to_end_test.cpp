@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <thread>
 
@@ -94,9 +95,31 @@ TEST_F(AravisEndToEndTest, CapturedSessionDecodesAsGvcpWithoutMalformedPackets) 
   ChildProcess tshark(ns->exec({"tshark", "-q", "-i", "lo", "-f", "udp", "-a", "duration:25", "-w", capture.string()}),
                       dir.path(), "tshark");
   ASSERT_TRUE(tshark.wait_for_stderr("Capturing on", 15s)) << tshark.stderr_text();
+  // "Capturing on" can come well before packets are really taken (seen: a
+  // whole session missed, "0 packets captured", on a loaded machine), and the
+  // capture library hands packets over in blocks, on a timeout. So a marker
+  // datagram is sent until the file shows it, and the session is waited for
+  // the same way before the capture stops. Both waits are bounded.
+  const auto file_shows = [&](const char* filter, std::initializer_list<const char*> texts) {
+    const auto seen = run_command({"tshark", "-r", capture.string(), "-Y", filter}, 30s);
+    for (const char* text : texts)
+      if (seen.out.find(text) == std::string::npos) return false;
+    return !seen.out.empty();
+  };
+  const auto wait_for = [&](auto&& captured, auto&& poke) {
+    for (const auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
+      poke();
+      if (captured()) return true;
+      std::this_thread::sleep_for(300ms);
+    }
+    return false;
+  };
+  const auto send_marker = [&] { run_command(ns->exec({"bash", "-c", "echo marker > /dev/udp/127.0.0.1/9"}), 5s); };
+  ASSERT_TRUE(wait_for([&] { return file_shows("udp.dstport == 9", {}); }, send_marker))
+      << "the capture never started:\n" << tshark.stderr_text();
   const auto run = arv_tool({"-a", "127.0.0.1", "control", "Width=1024", "Height=1000", "Width"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  std::this_thread::sleep_for(500ms);  // let the last acks reach the capture
+  wait_for([&] { return file_shows("gvcp", {"WRITEREG_CMD", "READMEM_ACK"}); }, [] {});
   tshark.stop(SIGINT, 10s);
 
   const auto malformed = run_command({"tshark", "-r", capture.string(), "-Y", "_ws.malformed"}, 30s);
@@ -104,7 +127,7 @@ TEST_F(AravisEndToEndTest, CapturedSessionDecodesAsGvcpWithoutMalformedPackets) 
   EXPECT_EQ(malformed.out, "") << "malformed packets:\n" << malformed.out;
   const auto gvcp = run_command({"tshark", "-r", capture.string(), "-Y", "gvcp"}, 30s);
   ASSERT_EQ(gvcp.exit_code, 0) << gvcp.err;
-  EXPECT_NE(gvcp.out.find("WRITEREG_CMD"), std::string::npos) << gvcp.out.substr(0, 2000);
+  EXPECT_NE(gvcp.out.find("WRITEREG_CMD"), std::string::npos) << gvcp.out.substr(0, 2000) << "\n" << tshark.stderr_text();
   EXPECT_NE(gvcp.out.find("READMEM_ACK"), std::string::npos) << gvcp.out.substr(0, 2000);
 }
 
