@@ -42,28 +42,27 @@ TEST(ArvTestConformance, GenicamPropertiesGigEVisionAcquisitionTriggerAndChunkCh
     if (!program_exists(tool)) GTEST_SKIP() << "skipped: " << tool << " is not installed";
 
   TempDir work;
-  NetworkNamespace ns("camemu_arvtest");
-  ASSERT_TRUE(ns.ok()) << "cannot create network namespace " << ns.name();
+  NetworkNamespace ns("arvtest");
+  ASSERT_TRUE(ns.ok()) << ns.problem();
   const int control_port = pick_free_tcp_port();
   ChildProcess camemu(ns.exec(camemu_command({"127.0.0.1", {}, work.path() / "state"}, work.path(), control_port)),
-                      work.path() / "camemu.log");
-  ASSERT_TRUE(camemu.wait_for_log("control API", 20s)) << "camemu did not start:\n" << camemu.log_text();
+                      work.path(), "camemu");
+  ASSERT_TRUE(camemu.wait_for_output("control API", 20s)) << "camemu did not start:\n" << camemu.output_text();
 
   // A small ROI keeps the acquisitions short; camemu keeps it for the next client.
-  const auto roi = run_command(ns.exec({"arv-tool-0.8", "-a", "127.0.0.1", "control", "Width=512", "Height=256"}),
-                               work.path(), 30s);
-  ASSERT_EQ(roi.exit_code, 0) << roi.output;
+  const auto roi = run_command(ns.exec({"arv-tool-0.8", "-a", "127.0.0.1", "control", "Width=512", "Height=256"}), 30s);
+  ASSERT_EQ(roi.exit_code, 0) << roi.output();
 
-  const auto run = run_command(ns.exec({"arv-test-0.8", "-c", CAMEMU_ARV_TEST_CONFIG}), work.path(), 100s);
-  ASSERT_FALSE(run.timed_out) << run.output;
-  std::cout << run.output;
-  const auto results = parse_arv_test_results(run.output);
-  ASSERT_NE(run.output.find("acA4096-11gm"), std::string::npos) << "arv-test did not find the camera:\n" << run.output;
+  const auto run = run_command(ns.exec({"arv-test-0.8", "-c", CAMEMU_ARV_TEST_CONFIG}), 100s);
+  ASSERT_FALSE(run.timed_out) << run.output();
+  std::cout << run.output();
+  const auto results = parse_arv_test_results(run.output());
+  ASSERT_NE(run.output().find("acA4096-11gm"), std::string::npos) << "arv-test did not find the camera:\n" << run.output();
 
   for (const std::string required : {"Genicam", "Properties", "GigEVision", "MultipleAcquisitionA", "SoftwareTrigger", "Chunks"}) {
     SCOPED_TRACE(required);
     const auto checks = group(results, required);
-    EXPECT_FALSE(checks.empty()) << "no " << required << " result in:\n" << run.output;
+    EXPECT_FALSE(checks.empty()) << "no " << required << " result in:\n" << run.output();
     for (const auto& [name, status] : checks) {
       RecordProperty(name, status);
       // arv-test 0.8.26 validates Schema=1.1 against its GenApi 1.0 XSD, so a genuine
@@ -76,16 +75,15 @@ TEST(ArvTestConformance, GenicamPropertiesGigEVisionAcquisitionTriggerAndChunkCh
     if (!program_exists("xmllint")) {
       ADD_FAILURE() << "Genicam:Schema failed and xmllint is missing to check the description against the 1.1 XSD";
     } else {
-      const auto xml = run_command(ns.exec({"arv-tool-0.8", "-a", "127.0.0.1", "genicam"}), work.path(), 30s);
-      ASSERT_EQ(xml.exit_code, 0) << xml.output.substr(0, 2000);
+      const auto xml = run_command(ns.exec({"arv-tool-0.8", "-a", "127.0.0.1", "genicam"}), 30s);
+      ASSERT_EQ(xml.exit_code, 0) << xml.err.substr(0, 2000);
       const auto xml_path = work.path() / "camemu.xml";
-      std::ofstream(xml_path) << xml.output;
-      const auto lint = run_command({"xmllint", "--noout", "--schema", CAMEMU_GENAPI_SCHEMA_1_1, xml_path.string()},
-                                    work.path(), 30s);
-      EXPECT_EQ(lint.exit_code, 0) << "the GenICam description is not valid GenApi 1.1:\n" << lint.output.substr(0, 4000);
+      std::ofstream(xml_path) << xml.out;
+      const auto lint = run_command({"xmllint", "--noout", "--schema", CAMEMU_GENAPI_SCHEMA_1_1, xml_path.string()}, 30s);
+      EXPECT_EQ(lint.exit_code, 0) << "the GenICam description is not valid GenApi 1.1:\n" << lint.output().substr(0, 4000);
     }
   }
-  EXPECT_EQ(camemu.stop(SIGTERM, 10s), 0) << camemu.log_text();
+  EXPECT_EQ(camemu.stop(SIGTERM, 10s), 0) << camemu.output_text();
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 #pragma once
-// Support for end-to-end tests of the real camemu executable: a temporary
-// directory, a camemu child process (spawned, stopped by pid), the bench
-// control API over HTTP, and a network namespace guard for tests that need
-// broadcast discovery.
+// Support for end-to-end tests of the real camemu executable: a camemu child
+// process on its own loopback address and control port, and the bench
+// control API over HTTP (processes, temporary directories and network
+// namespaces come from tests/support).
 #include <nlohmann/json.hpp>
 
-#include <sys/types.h>
+#include "child_process.hpp"
+#include "network_namespace.hpp"
+#include "temp_dir.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -16,60 +18,16 @@
 namespace camemu::e2e {
 
 using namespace std::chrono_literals;
-
-// A fresh directory under /tmp, removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using test_support::ChildProcess;
+using test_support::CommandResult;
+using test_support::NetworkNamespace;
+using test_support::program_exists;
+using test_support::run_command;
+using test_support::running_as_root;
+using test_support::TempDir;
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
 int pick_free_tcp_port();
-
-bool running_as_root();
-bool program_exists(const std::string& name);
-
-// A child process whose stdout and stderr go to a log file. The destructor
-// stops it (SIGTERM, then SIGKILL after a grace period) so no test leaves one behind.
-class ChildProcess {
- public:
-  ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log_file);
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-  bool started() const { return pid_ > 0; }
-  // The process has exited (reaps it); its exit status is then in exit_status().
-  bool exited();
-  std::optional<int> exit_status() const { return exit_status_; }
-  // Sends `signal`, waits up to `grace`, then SIGKILL. Returns the exit code (-signal if killed by one).
-  int stop(int signal = 15, std::chrono::milliseconds grace = 5s);
-  std::string log_text() const;
-  // Waits (bounded) until the log contains `text`; false if the process exited or time ran out.
-  bool wait_for_log(const std::string& text, std::chrono::milliseconds limit);
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> exit_status_;
-  std::filesystem::path log_file_;
-};
-
-struct CommandResult {
-  int exit_code = -1;
-  bool timed_out = false;
-  std::string output;  // stdout and stderr together
-};
-// Runs a command to completion, killing it (by pid) when it exceeds `limit`.
-CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& scratch_dir,
-                          std::chrono::milliseconds limit);
 
 struct HttpResponse {
   int status = 0;  // 0: no answer
@@ -121,23 +79,6 @@ class CamemuInstance {
 
 std::vector<std::string> camemu_command(const CamemuOptions& options, const std::filesystem::path& work_dir,
                                         int control_port);
-
-// A network namespace with only lo up; deleted in the destructor whatever happened.
-class NetworkNamespace {
- public:
-  explicit NetworkNamespace(const std::string& prefix);
-  ~NetworkNamespace();
-  NetworkNamespace(const NetworkNamespace&) = delete;
-  NetworkNamespace& operator=(const NetworkNamespace&) = delete;
-  bool ok() const { return ok_; }
-  const std::string& name() const { return name_; }
-  // argv prefixed with "ip netns exec <name>".
-  std::vector<std::string> exec(std::vector<std::string> argv) const;
-
- private:
-  std::string name_;
-  bool ok_ = false;
-};
 
 // Sends one GVCP READREG to address:3956 and waits up to `limit` for the ack.
 // Returns the register value, or nothing if no (successful) answer came.

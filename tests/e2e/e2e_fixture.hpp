@@ -20,14 +20,13 @@ class CamemuTest : public ::testing::Test {
                     std::optional<std::filesystem::path> state_dir = std::nullopt) {
     camemu_ = std::make_unique<CamemuInstance>(CamemuOptions{address, std::move(extra_arguments), state_dir},
                                                work_.path());
-    ASSERT_TRUE(camemu_->process().started()) << "cannot spawn " << CAMEMU_EXECUTABLE;
-    ASSERT_TRUE(camemu_->wait_until_ready()) << "camemu did not come up:\n" << camemu_->process().log_text();
+    ASSERT_TRUE(camemu_->wait_until_ready()) << "camemu did not come up:\n" << camemu_->process().output_text();
   }
 
   // Stops camemu (SIGTERM) and expects a clean exit.
   void stop_camemu() {
     if (!camemu_) return;
-    EXPECT_EQ(camemu_->process().stop(SIGTERM, 10s), 0) << "camemu log:\n" << camemu_->process().log_text();
+    EXPECT_EQ(camemu_->process().stop(SIGTERM, 10s), 0) << "camemu log:\n" << camemu_->process().output_text();
     camemu_.reset();
   }
 

@@ -25,19 +25,18 @@ class PowerDiscoveryTest : public ::testing::Test {
 
   // Runs a bare arv-tool (discovery) in the namespace; true if it lists our camera.
   bool discovered(const NetworkNamespace& ns) {
-    const auto run = run_command(ns.exec({"arv-tool-0.8"}), work_.path(), 30s);
-    EXPECT_FALSE(run.timed_out) << run.output;
-    last_discovery_ = run.output;
-    return run.output.find(std::string("Basler-acA4096-11gm-") + kSerial + " (127.0.0.1)") != std::string::npos;
+    const auto run = run_command(ns.exec({"arv-tool-0.8"}), 30s);
+    EXPECT_FALSE(run.timed_out) << run.output();
+    last_discovery_ = run.output();
+    return run.output().find(std::string("Basler-acA4096-11gm-") + kSerial + " (127.0.0.1)") != std::string::npos;
   }
 
   // PUT /api/v1/io/power from inside the namespace; returns the connector's JSON.
   nlohmann::json put_power(const NetworkNamespace& ns, int port, const nlohmann::json& body) {
     const auto run = run_command(ns.exec({"curl", "-s", "--max-time", "10", "-X", "PUT", "-d", body.dump(),
-                                          "http://127.0.0.1:" + std::to_string(port) + "/api/v1/io/power"}),
-                                 work_.path(), 20s);
-    EXPECT_EQ(run.exit_code, 0) << run.output;
-    return nlohmann::json::parse(run.output, nullptr, false);
+                                          "http://127.0.0.1:" + std::to_string(port) + "/api/v1/io/power"}), 20s);
+    EXPECT_EQ(run.exit_code, 0) << run.output();
+    return nlohmann::json::parse(run.out, nullptr, false);
   }
 
   TempDir work_;
@@ -45,12 +44,12 @@ class PowerDiscoveryTest : public ::testing::Test {
 };
 
 TEST_F(PowerDiscoveryTest, CameraLeavesDiscoveryBelowMinimumSupplyAndReturnsWhenPowered) {
-  NetworkNamespace ns("camemu_power");
-  ASSERT_TRUE(ns.ok()) << "cannot create network namespace " << ns.name();
+  NetworkNamespace ns("power");
+  ASSERT_TRUE(ns.ok()) << ns.problem();
   const int control_port = pick_free_tcp_port();
   ChildProcess camemu(ns.exec(camemu_command({"127.0.0.1", {}, work_.path() / "state"}, work_.path(), control_port)),
-                      work_.path() / "camemu.log");
-  ASSERT_TRUE(camemu.wait_for_log("control API", 20s)) << "camemu did not start:\n" << camemu.log_text();
+                      work_.path(), "camemu");
+  ASSERT_TRUE(camemu.wait_for_output("control API", 20s)) << "camemu did not start:\n" << camemu.output_text();
 
   ASSERT_TRUE(discovered(ns)) << "not discovered at the start:\n" << last_discovery_;
 
@@ -66,7 +65,7 @@ TEST_F(PowerDiscoveryTest, CameraLeavesDiscoveryBelowMinimumSupplyAndReturnsWhen
   for (int attempt = 0; attempt < 5 && !back; ++attempt) back = discovered(ns);
   EXPECT_TRUE(back) << "not discovered after power came back:\n" << last_discovery_;
 
-  EXPECT_EQ(camemu.stop(SIGTERM, 10s), 0) << camemu.log_text();
+  EXPECT_EQ(camemu.stop(SIGTERM, 10s), 0) << camemu.output_text();
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ TEST_F(SceneTest, ImageSceneAppearsInTheRoiMirrorsWithReverseXAndScalesWithExpos
   const auto normal = grab(3000, false);
   ASSERT_TRUE(normal) << "no frame: " << grab_problem_ << "\n"
                       << "stream: " << api().get("/api/v1/stream").text << "\n"
-                      << camemu_->process().log_text();
+                      << camemu_->process().output_text();
   const auto image = frame_samples(*normal);
   ASSERT_EQ(image.size(), size_t(kRoiWidth) * kRoiHeight);
   const double straight = normalised_correlation(image, roi_samples(picture, false));

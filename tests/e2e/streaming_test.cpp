@@ -43,7 +43,7 @@ TEST_F(StreamingTest, ContinuousMono8FramesArriveCompleteAtTheResultingFrameRate
   const auto frames = camera().pop_frames(20, 3s);
   camera().stop();
 
-  ASSERT_EQ(frames.size(), 20u) << "camemu log:\n" << camemu_->process().log_text();
+  ASSERT_EQ(frames.size(), 20u) << "camemu log:\n" << camemu_->process().output_text();
   for (size_t i = 0; i < frames.size(); ++i) {
     SCOPED_TRACE("frame " + std::to_string(i));
     EXPECT_EQ(frames[i].status, ARV_BUFFER_STATUS_SUCCESS);

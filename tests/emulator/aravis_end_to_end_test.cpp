@@ -26,13 +26,13 @@ class AravisEndToEndTest : public ::testing::Test {
   void SetUp() override {
     if (const auto missing = missing_netns_prerequisite(); !missing.empty()) GTEST_SKIP() << "skipped: " << missing;
     ns = std::make_unique<NetworkNamespace>("e2e");
-    ASSERT_TRUE(ns->ok());
+    ASSERT_TRUE(ns->ok()) << ns->problem();
     camemu = std::make_unique<ChildProcess>(
         ns->exec({CAMEMU_EXECUTABLE, "--interface", "127.0.0.1", "--serial", kSerial, "--state-dir",
                   (dir.path() / "state").string(), "--control", "127.0.0.1:18642"}),
         dir.path(), "camemu");
     // camemu prints its address line once GVCP and the control API are up.
-    ASSERT_TRUE(camemu->wait_for_stderr("control API", 30s)) << "camemu did not start:\n" << camemu->stderr_text();
+    ASSERT_TRUE(camemu->wait_for_output("control API", 30s)) << "camemu did not start:\n" << camemu->stderr_text();
   }
   void TearDown() override {
     if (camemu) {
@@ -94,7 +94,7 @@ TEST_F(AravisEndToEndTest, CapturedSessionDecodesAsGvcpWithoutMalformedPackets) 
   // The duration bounds the capture even if the stop below goes wrong.
   ChildProcess tshark(ns->exec({"tshark", "-q", "-i", "lo", "-f", "udp", "-a", "duration:25", "-w", capture.string()}),
                       dir.path(), "tshark");
-  ASSERT_TRUE(tshark.wait_for_stderr("Capturing on", 15s)) << tshark.stderr_text();
+  ASSERT_TRUE(tshark.wait_for_output("Capturing on", 15s)) << tshark.stderr_text();
   // "Capturing on" can come well before packets are really taken (seen: a
   // whole session missed, "0 packets captured", on a loaded machine), and the
   // capture library hands packets over in blocks, on a timeout. So a marker

@@ -7,22 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <fstream>
-#include <random>
-#include <sstream>
-#include <thread>
-
-extern char** environ;
+#include <stdexcept>
 
 namespace camemu::test {
 
@@ -34,22 +24,6 @@ std::unique_ptr<device::CameraDevice> make_device(const std::string& serial) {
   auto device = std::make_unique<device::CameraDevice>(device::FeatureCatalog::embedded(), test_identity(serial));
   device::attach_image_format_rules(*device);
   return device;
-}
-
-// ---------------------------------------------------------------- TempDir
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("camemu-emulator-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-           std::to_string(random() % 100000));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
 }
 
 // ---------------------------------------------------------------- GvcpClient
@@ -128,155 +102,6 @@ std::vector<uint8_t> u32_payload(std::initializer_list<uint32_t> words) {
   size_t i = 0;
   for (uint32_t w : words) gvcp::put_u32(&bytes[4 * i++], w);
   return bytes;
-}
-
-// ---------------------------------------------------------------- processes
-
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
-// Waits for `pid` up to `limit`; returns the wait status or nullopt.
-std::optional<int> wait_bounded(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (true) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0) return std::nullopt;
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
-int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
-
-}  // namespace
-
-CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
-  TempDir dir;
-  const auto out_path = (dir.path() / "out").string(), err_path = (dir.path() / "err").string();
-  CommandResult result;
-  const pid_t pid = spawn(argv, out_path, err_path);
-  if (pid < 0) {
-    result.err = "cannot start " + argv[0];
-    return result;
-  }
-  auto status = wait_bounded(pid, limit);
-  if (!status) {
-    result.timed_out = true;
-    ::kill(pid, SIGKILL);
-    status = wait_bounded(pid, std::chrono::milliseconds(5000));
-  }
-  result.exit_code = status && !result.timed_out ? exit_code_of(*status) : -1;
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  return result;
-}
-
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& output_dir,
-                           const std::string& tag)
-    : out_path_(output_dir / (tag + ".out")), err_path_(output_dir / (tag + ".err")) {
-  pid_ = spawn(argv, out_path_.string(), err_path_.string());
-  if (pid_ < 0) throw std::runtime_error("cannot start " + argv[0]);
-}
-
-ChildProcess::~ChildProcess() { stop(SIGTERM); }
-
-std::string ChildProcess::stderr_text() const { return read_file(err_path_); }
-std::string ChildProcess::stdout_text() const { return read_file(out_path_); }
-
-bool ChildProcess::running() {
-  if (reaped_) return false;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) reaped_ = true;
-  return !reaped_;
-}
-
-bool ChildProcess::wait_for_stderr(const std::string& text, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (stderr_text().find(text) != std::string::npos) return true;
-    if (!running()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
-int ChildProcess::stop(int signal, std::chrono::milliseconds limit) {
-  if (reaped_ || pid_ < 0) return -1;
-  ::kill(pid_, signal);
-  auto status = wait_bounded(pid_, limit);
-  if (!status) {
-    ::kill(pid_, SIGKILL);
-    status = wait_bounded(pid_, std::chrono::milliseconds(5000));
-  }
-  reaped_ = true;
-  return status ? exit_code_of(*status) : -1;
-}
-
-// ---------------------------------------------------------------- namespaces
-
-bool program_exists(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin:/usr/sbin:/sbin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':'))
-    if (!dir.empty() && ::access((std::filesystem::path(dir) / name).c_str(), X_OK) == 0) return true;
-  return false;
-}
-
-std::string missing_netns_prerequisite() {
-  if (!program_exists("arv-tool-0.8")) return "arv-tool-0.8 (Aravis) is not installed";
-  if (!program_exists("ip")) return "the ip tool (iproute2) is not installed";
-  if (::geteuid() != 0) return "network namespaces need root";
-  return {};
-}
-
-NetworkNamespace::NetworkNamespace(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  name_ = "camemu-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  const auto added = run_command({"ip", "netns", "add", name_}, std::chrono::milliseconds(10000));
-  if (added.exit_code != 0) {
-    ADD_FAILURE() << "ip netns add " << name_ << ": " << added.err;
-    return;
-  }
-  ok_ = true;  // from here on the destructor deletes it
-  const auto up = run_command(exec({"ip", "link", "set", "lo", "up"}), std::chrono::milliseconds(10000));
-  if (up.exit_code != 0) {
-    ADD_FAILURE() << "lo up in " << name_ << ": " << up.err;
-    ok_ = false;
-    run_command({"ip", "netns", "delete", name_}, std::chrono::milliseconds(10000));
-  }
-}
-
-NetworkNamespace::~NetworkNamespace() {
-  if (ok_) run_command({"ip", "netns", "delete", name_}, std::chrono::milliseconds(10000));
-}
-
-std::vector<std::string> NetworkNamespace::exec(std::vector<std::string> argv) const {
-  argv.insert(argv.begin(), {"ip", "netns", "exec", name_});
-  return argv;
 }
 
 }  // namespace camemu::test

@@ -9,24 +9,24 @@ namespace camemu::genicam {
 namespace {
 
 using test::identity_with_chunk_layouts;
-using test::run_command;
 using test::TempFile;
+using test_support::run_command;
 
-test::CommandResult validate_against_genapi_1_1(const std::string& xml) {
+test_support::CommandResult validate_against_genapi_1_1(const std::string& xml) {
   TempFile file("schema_check.xml", xml);
-  return run_command(std::string("xmllint --noout --schema '") + CAMEMU_GENAPI_SCHEMA_1_1 + "' '" +
-                     file.path().string() + "'");
+  return run_command({"xmllint", "--noout", "--schema", CAMEMU_GENAPI_SCHEMA_1_1, file.path().string()},
+                     std::chrono::seconds(60));
 }
 
 TEST(GenicamXmlSchema, EmbeddedCatalogValidatesAgainstGenApi11) {
   const auto result = validate_against_genapi_1_1(generate_genicam_xml(device::FeatureCatalog::embedded(), {}));
-  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.exit_code, 0) << result.output();
 }
 
 TEST(GenicamXmlSchema, ChunkPortsAndRegistersValidate) {
   const auto result =
       validate_against_genapi_1_1(generate_genicam_xml(device::FeatureCatalog::embedded(), identity_with_chunk_layouts()));
-  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.exit_code, 0) << result.output();
 }
 
 // Guards the check above: a node with its children out of schema order fails.

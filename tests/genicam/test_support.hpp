@@ -1,6 +1,8 @@
 #pragma once
 #include "genicam/genicam_xml.hpp"
 
+#include "child_process.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -11,12 +13,6 @@ namespace camemu::genicam::test {
 
 // Chunk layouts standing in for the streaming engineer's config/stream.json.
 GenicamIdentity identity_with_chunk_layouts();
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-CommandResult run_command(const std::string& command);
 
 // A file in the test temp directory, removed when the object goes away.
 class TempFile {

@@ -11,17 +11,17 @@
 namespace camemu::genicam {
 namespace {
 
-using test::run_command;
 using test::TempFile;
+using test_support::run_command;
 
 constexpr uint32_t kLocalFileHeaderSignature = 0x04034B50;
 constexpr size_t kCompressionMethodOffset = 8;
 
 std::string unzip_entry(const std::vector<uint8_t>& zip, const std::string& entry) {
   TempFile file("archive.zip", zip);
-  const auto result = run_command("unzip -p '" + file.path().string() + "' '" + entry + "'");
-  EXPECT_EQ(result.exit_code, 0) << result.output;
-  return result.output;
+  const auto result = run_command({"unzip", "-p", file.path().string(), entry}, std::chrono::seconds(30));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.out;
 }
 
 std::string first_file_via_aravis(const std::vector<uint8_t>& zip, std::string* name) {
