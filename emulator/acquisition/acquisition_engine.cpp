@@ -547,7 +547,9 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   };
   // The frame is rendered straight into camera frame memory (a streamer ring
   // slot): no copy of the ~9 MB payload. No free slot means the link is still
-  // busy with earlier frames, and the frame is lost as in the camera.
+  // busy with earlier frames, and the frame is lost as in the camera. The
+  // slot is taken before the readout, as the camera's frame memory fills
+  // during it, so a lost frame costs no synthesis.
   stream::FrameBufferLease lease = streamer_.acquire_frame_buffer(payload_bytes);
   if (!lease) return reject();
   const DigitisationSettings digitisation{exposure_us, settings.gain_raw, settings.black_level_raw, settings.digital_shift};

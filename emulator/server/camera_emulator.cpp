@@ -197,19 +197,7 @@ void CameraEmulator::build_device() {
 
 void CameraEmulator::install_genicam() {
   genicam::GenicamIdentity identity;
-  // The chunk registers in the XML come from the same catalog the streamer writes chunks with.
-  for (const auto& chunk : stream::chunk_catalog().entries) {
-    if (chunk.selector.empty() || chunk.feature.empty()) continue;
-    identity.chunks[chunk.selector] = genicam::ChunkLayout{chunk.chunk_id, 0, chunk.data_bytes,
-                                                           chunk.type == stream::ChunkValueType::floating_point,
-                                                           !chunk.little_endian, chunk.is_signed};
-  }
-  const auto& image_info = stream::chunk_catalog().image_info;
-  for (const auto& field : image_info.fields) {
-    genicam::ChunkLayout layout{image_info.chunk_id, field.offset, 4, false, false, false};
-    if (field.lsb != 0 || field.msb != 31) layout.lsb_msb = std::pair<unsigned, unsigned>(field.lsb, field.msb);
-    identity.chunks[field.name] = layout;
-  }
+  identity.chunks = genicam_chunk_layouts(stream::chunk_catalog());
   xml_ = genicam::generate_genicam_xml(device_->catalog(), identity);
   // Basler cameras serve their description zipped (gige.md section 7).
   auto zipped = genicam::make_zip(genicam::genicam_file_name(identity.version, false), xml_);
@@ -287,6 +275,22 @@ void CameraEmulator::register_routes() {
       throw ApiError(400, "value: " + f->name + " refused the value (" + gvcp::to_string(status) + ")");
     return nlohmann::json{{"name", f->name}, {"value", f->readable() ? device::value_to_json(*f, device_->get(f->name)) : request.body["value"]}};
   });
+}
+
+std::map<std::string, genicam::ChunkLayout> genicam_chunk_layouts(const stream::ChunkCatalog& catalog) {
+  std::map<std::string, genicam::ChunkLayout> layouts;
+  for (const auto& chunk : catalog.entries) {
+    if (chunk.selector.empty() || chunk.feature.empty()) continue;
+    layouts[chunk.selector] = genicam::ChunkLayout{chunk.chunk_id, 0, chunk.data_bytes,
+                                                   chunk.type == stream::ChunkValueType::floating_point,
+                                                   !chunk.little_endian, chunk.is_signed};
+  }
+  for (const auto& field : catalog.image_info.fields) {
+    genicam::ChunkLayout layout{catalog.image_info.chunk_id, field.offset, 4, false, false, false};
+    if (field.lsb != 0 || field.msb != 31) layout.lsb_msb = std::pair<unsigned, unsigned>(field.lsb, field.msb);
+    layouts[field.name] = layout;
+  }
+  return layouts;
 }
 
 }  // namespace camemu::server

@@ -13,7 +13,10 @@
 #include "persistence/state_store.hpp"
 #include "server/emulator_options.hpp"
 #include "server/gvcp_server.hpp"
+#include "camemu/stream/chunk_layout.hpp"
+#include "genicam/genicam_xml.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,5 +70,9 @@ class CameraEmulator {
 // Identity of the camera with the given serial from camera.json's "identity":
 // MAC = Basler OUI + the serial's low 24 bits.
 device::DeviceIdentity make_identity(const nlohmann::json& camera_config, const std::string& serial, uint32_t ip);
+
+// Where the XML's chunk registers point, keyed by the features' "chunk" names:
+// from the same catalog the streamer writes chunks with.
+std::map<std::string, genicam::ChunkLayout> genicam_chunk_layouts(const stream::ChunkCatalog& catalog);
 
 }  // namespace camemu::server

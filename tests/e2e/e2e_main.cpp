@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -39,13 +40,20 @@ bool bring_loopback_up() {
 }
 
 // Must run while the process has one thread: unshare moves only the caller.
+// Without the rights (not root, or a container without CAP_SYS_ADMIN) the
+// tests share the host's loopback, as before.
 void enter_private_network() {
+  const int host_namespace = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (::unshare(CLONE_NEWNET) != 0) {
     std::fprintf(stderr, "e2e: no private network namespace (%s); tests share the host's loopback\n",
                  std::strerror(errno));
-    return;
+  } else if (!bring_loopback_up()) {
+    // A namespace without a working lo would fail every test obscurely: go back.
+    const bool back = host_namespace >= 0 && ::setns(host_namespace, CLONE_NEWNET) == 0;
+    std::fprintf(stderr, "e2e: cannot bring up lo in a private network namespace; %s\n",
+                 back ? "tests share the host's loopback" : "and cannot return to the host's namespace");
   }
-  if (!bring_loopback_up()) std::fprintf(stderr, "e2e: cannot bring up lo in the private namespace\n");
+  if (host_namespace >= 0) ::close(host_namespace);
 }
 
 }  // namespace

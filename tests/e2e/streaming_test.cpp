@@ -228,7 +228,9 @@ TEST_F(StreamingTest, SoftwareTriggerSoonAfterAFrameRateCappedAcquisitionIsAccep
 TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
   start_camemu("127.0.0.25");
   open_camera();
-  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+  // Mono12 and an offset ROI: every image info field has its own value.
+  ASSERT_TRUE(camera().set_roi(256, 64, 16, 8)) << camera().last_error();
+  ASSERT_TRUE(camera().set_string("PixelFormat", "Mono12")) << camera().last_error();
   ASSERT_TRUE(camera().set_frame_rate(20)) << camera().last_error();
   const auto payload_without_chunks = camera().payload_size();
   ASSERT_TRUE(camera().set_boolean("ChunkModeActive", true)) << camera().last_error();
@@ -249,8 +251,8 @@ TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
   ASSERT_TRUE(camera().start()) << camera().last_error();
   const auto frames = camera().pop_frames(10, 3s,
                                           {"ChunkTimestamp", "ChunkFramecounter", "ChunkExposureTime", "ChunkGainAll",
-                                           "ChunkWidth", "ChunkHeight", "ChunkOffsetX", "ChunkStride",
-                                           "ChunkDynamicRangeMax"});
+                                           "ChunkWidth", "ChunkHeight", "ChunkOffsetX", "ChunkOffsetY", "ChunkStride",
+                                           "ChunkDynamicRangeMin", "ChunkDynamicRangeMax", "ChunkPixelFormat"});
   camera().stop();
   ASSERT_EQ(frames.size(), 10u);
   for (size_t i = 0; i < frames.size(); ++i) {
@@ -262,11 +264,14 @@ TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
     // As an ace Classic GigE: payload type Chunk Data, no geometry in the
     // leader; the image info chunk carries it instead.
     EXPECT_EQ(frame.payload_type, ARV_BUFFER_PAYLOAD_TYPE_CHUNK_DATA);
-    EXPECT_EQ(frame.chunks.at("ChunkWidth"), 256);
-    EXPECT_EQ(frame.chunks.at("ChunkHeight"), 64);
-    EXPECT_EQ(frame.chunks.at("ChunkOffsetX"), 0);
-    EXPECT_EQ(frame.chunks.at("ChunkStride"), 256);
-    EXPECT_EQ(frame.chunks.at("ChunkDynamicRangeMax"), 255);
+    const std::map<std::string, int64_t> image_info{
+        {"ChunkWidth", 256},       {"ChunkHeight", 64},           {"ChunkOffsetX", 16},
+        {"ChunkOffsetY", 8},       {"ChunkStride", 512},          {"ChunkDynamicRangeMin", 0},
+        {"ChunkDynamicRangeMax", 4095}, {"ChunkPixelFormat", 0x01100005}};  // Mono12
+    for (const auto& [name, value] : image_info) {
+      ASSERT_EQ(frame.chunks.count(name), 1u) << name << ": " << camera().last_error();
+      EXPECT_EQ(frame.chunks.at(name), value) << name;
+    }
     ASSERT_EQ(frame.chunks.count("ChunkTimestamp"), 1u) << camera().last_error();
     ASSERT_EQ(frame.chunks.count("ChunkFramecounter"), 1u) << camera().last_error();
     ASSERT_EQ(frame.float_chunks.count("ChunkExposureTime"), 1u) << camera().last_error();

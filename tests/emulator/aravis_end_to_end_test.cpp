@@ -90,9 +90,11 @@ TEST_F(AravisEndToEndTest, BroadcastDiscoveryListsTheCamera) {
 
 TEST_F(AravisEndToEndTest, CapturedSessionDecodesAsGvcpWithoutMalformedPackets) {
   if (!program_exists("tshark")) GTEST_SKIP() << "skipped: tshark is not installed";
+  if (!program_exists("bash")) GTEST_SKIP() << "skipped: bash (sends the marker datagram) is not installed";
   const auto capture = dir.path() / "session.pcapng";
-  // The duration bounds the capture even if the stop below goes wrong.
-  ChildProcess tshark(ns->exec({"tshark", "-q", "-i", "lo", "-f", "udp", "-a", "duration:25", "-w", capture.string()}),
+  // The duration bounds the capture even if the stop below goes wrong; it is
+  // longer than all the bounded waits below together.
+  ChildProcess tshark(ns->exec({"tshark", "-q", "-i", "lo", "-f", "udp", "-a", "duration:120", "-w", capture.string()}),
                       dir.path(), "tshark");
   ASSERT_TRUE(tshark.wait_for_output("Capturing on", 15s)) << tshark.stderr_text();
   // "Capturing on" can come well before packets are really taken (seen: a

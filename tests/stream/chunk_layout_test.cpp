@@ -181,5 +181,19 @@ TEST(ChunkLayout, CatalogParsingNamesTheBadField) {
   EXPECT_THROW(parse_chunk_catalog(missing), std::runtime_error);
 }
 
+TEST(ChunkLayout, ImageInfoFieldsOutsideTheChunkAreRefusedNamingTheField) {
+  for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"offset", 20}, {"offset", 4294967292u}, {"offset", 2}, {"msb", 32}, {"msb", 15}}) {
+    auto config = camemu::config::json("stream.json");
+    config["chunks"]["image_info"]["fields"][4][key] = value;  // Width: lsb 16, so msb 15 is below it
+    try {
+      parse_chunk_catalog(config);
+      ADD_FAILURE() << key << " = " << value.dump() << " accepted";
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what()).find("'Width'"), std::string::npos) << error.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace camemu::stream

@@ -14,6 +14,26 @@ std::vector<uint8_t> counting_payload(std::size_t size) {
   return payload;
 }
 
+// The pacing charges each packet its datagram size; a chunk data leader is
+// 24 bytes shorter than an image leader.
+TEST(FramePacketizer, DatagramSizesMatchWrittenPacketsForChunkData) {
+  const auto payload = counting_payload(3000);
+  FrameDescription frame;
+  frame.block_id = 5;
+  frame.payload = payload;
+  frame.leader.payload_type = gvsp::payload_type::chunk_data;
+  const FramePacketizer packetizer(1500, false);
+  std::vector<uint8_t> datagram(2000);
+  const uint32_t count = packetizer.packet_count(payload.size());
+  for (uint32_t id = 0; id < count; ++id) {
+    const std::size_t length = packetizer.write_packet(frame, id, false, datagram);
+    ASSERT_GT(length, 0u);
+    EXPECT_EQ(length, packetizer.datagram_bytes(payload.size(), id, gvsp::payload_type::chunk_data)) << "packet " << id;
+  }
+  EXPECT_EQ(packetizer.datagram_bytes(payload.size(), 0, gvsp::payload_type::chunk_data), 8u + 12u);
+  EXPECT_EQ(packetizer.datagram_bytes(payload.size(), 0), 8u + 36u);
+}
+
 TEST(FramePacketizer, FullFramePacketCountMatchesBaslerFigure) {
   const FramePacketizer packetizer(1500, false);
   EXPECT_EQ(packetizer.packet_count(4096u * 2168u), 6066u + 2u);

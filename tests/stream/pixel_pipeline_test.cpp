@@ -229,49 +229,105 @@ TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
   }
 }
 
-// The engine converts the sensor readout band by band; every band split along
-// multiples of BinningVertical must give exactly the whole-frame image, for
-// each format, binning mode, ReverseX/ReverseY and an ROI inside the sensor.
-TEST(PixelPipeline, BandByBandRenderingEqualsTheWholeFrame) {
-  Sensor sensor(48, 30);
+// The image as the camera defines it, pixel by pixel, written independently of
+// the pipeline: each binned pixel combines, column by column, its bin of
+// sensor rows (BinningVerticalMode), then those column results
+// (BinningHorizontalMode); sums clip at 4095; ReverseX/ReverseY mirror the
+// binned image inside the ROI; then the pixel format's encoding.
+std::vector<uint8_t> per_pixel_reference(const Sensor& sensor, const ImageSettings& s) {
+  const auto at = [&](uint32_t x, uint32_t y) { return std::min<uint32_t>(sensor.pixels[std::size_t(y) * sensor.width + x], 4095); };
+  const auto combine = [](uint32_t total, uint32_t count, BinningMode mode) {
+    return mode == BinningMode::average ? total / count : std::min<uint32_t>(total, 4095);
+  };
+  std::vector<uint16_t> values;
+  for (uint32_t row = 0; row < s.height; ++row) {
+    const uint32_t image_row = s.reverse_y ? s.height - 1 - row : row;
+    for (uint32_t column = 0; column < s.width; ++column) {
+      const uint32_t image_column = s.reverse_x ? s.width - 1 - column : column;
+      uint32_t horizontal = 0;
+      for (uint32_t dx = 0; dx < s.binning_horizontal; ++dx) {
+        uint32_t vertical = 0;
+        for (uint32_t dy = 0; dy < s.binning_vertical; ++dy)
+          vertical += at((s.offset_x + image_column) * s.binning_horizontal + dx, (s.offset_y + image_row) * s.binning_vertical + dy);
+        horizontal += combine(vertical, s.binning_vertical, s.binning_vertical_mode);
+      }
+      values.push_back(static_cast<uint16_t>(combine(horizontal, s.binning_horizontal, s.binning_horizontal_mode)));
+    }
+  }
+  std::vector<uint8_t> bytes;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const uint16_t value = values[i];
+    if (s.pixel_format == PixelFormat::mono8) bytes.push_back(static_cast<uint8_t>(value >> 4));
+    if (s.pixel_format == PixelFormat::mono12) {
+      bytes.push_back(static_cast<uint8_t>(value));
+      bytes.push_back(static_cast<uint8_t>(value >> 8));
+    }
+    if (s.pixel_format == PixelFormat::mono12_packed && i % 2 == 1) {
+      const uint16_t first = values[i - 1];
+      bytes.push_back(static_cast<uint8_t>(first >> 4));
+      bytes.push_back(static_cast<uint8_t>(((value & 0xF) << 4) | (first & 0xF)));
+      bytes.push_back(static_cast<uint8_t>(value >> 4));
+    }
+  }
+  return bytes;
+}
+
+// The engine converts the sensor readout band by band, each band a block of
+// whole sensor rows (a multiple of BinningVertical) that spans the ROI's
+// columns and may start left of them. Every such split must give the image as
+// defined pixel by pixel, as must the whole-frame call, for each format,
+// binning 1-4 in both modes, ReverseX/ReverseY and an ROI inside the sensor.
+TEST(PixelPipeline, BandByBandRenderingGivesThePerPixelImage) {
+  Sensor sensor(64, 40);
   for (std::size_t i = 0; i < sensor.pixels.size(); ++i)
     sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 13);  // includes values > 4095
   int cases = 0;
   for (const PixelFormat format : {PixelFormat::mono8, PixelFormat::mono12, PixelFormat::mono12_packed})
-    for (const uint32_t binning : {1u, 2u, 3u})
-      for (const bool reverse_x : {false, true})
-        for (const bool reverse_y : {false, true}) {
-          auto settings = settings_for(10, 7, format);
-          settings.offset_x = 2;
-          settings.offset_y = 1;
-          settings.binning_horizontal = binning;
-          settings.binning_vertical = binning;
-          settings.binning_vertical_mode = BinningMode::average;
-          settings.reverse_x = reverse_x;
-          settings.reverse_y = reverse_y;
-          ASSERT_TRUE(renders_in_bands(settings));
-          std::vector<uint8_t> whole(image_bytes(settings));
-          ASSERT_EQ(render_image(sensor.view(), settings, 0, whole).status, PipelineStatus::ok);
-          for (const uint32_t band_bins : {1u, 2u, 5u}) {
-            const uint32_t band_rows = band_bins * binning;
-            std::vector<uint8_t> banded(whole.size(), 0xEE);
-            std::size_t bytes = 0;
-            for (uint32_t y = 0; y < sensor.height; y += band_rows) {
-              const uint32_t rows = std::min(band_rows, sensor.height - y);
-              const SensorFrameView band{std::span<const uint16_t>(sensor.pixels).subspan(std::size_t(y) * sensor.width,
-                                                                                          std::size_t(rows) * sensor.width),
-                                         sensor.width, rows, 0, 0, y};
-              const auto result = render_image_band(band, settings, banded);
-              ASSERT_EQ(result.status, PipelineStatus::ok);
-              bytes += result.bytes_written;
+    for (const uint32_t binning : {1u, 2u, 3u, 4u})
+      for (const BinningMode mode : {BinningMode::sum, BinningMode::average})
+        for (const bool reverse_x : {false, true})
+          for (const bool reverse_y : {false, true}) {
+            auto settings = settings_for(10, 7, format);
+            settings.offset_x = 2;
+            settings.offset_y = 1;
+            settings.binning_horizontal = binning;
+            settings.binning_vertical = binning;
+            settings.binning_vertical_mode = mode;
+            settings.binning_horizontal_mode = mode == BinningMode::sum ? BinningMode::average : BinningMode::sum;
+            settings.reverse_x = reverse_x;
+            settings.reverse_y = reverse_y;
+            SCOPED_TRACE(std::string(pixel_format_name(format)) + " binning " + std::to_string(binning) +
+                         (mode == BinningMode::sum ? " sum/average" : " average/sum") + (reverse_x ? " reverse_x" : "") +
+                         (reverse_y ? " reverse_y" : ""));
+            ASSERT_TRUE(renders_in_bands(settings));
+            const auto expected = per_pixel_reference(sensor, settings);
+            std::vector<uint8_t> whole(image_bytes(settings));
+            ASSERT_EQ(render_image(sensor.view(), settings, 0, whole).status, PipelineStatus::ok);
+            EXPECT_EQ(whole, expected) << "whole frame";
+            // Bands as the engine makes them: from the ROI's first sensor row,
+            // one sensor column of margin on the left.
+            const uint32_t first_x = settings.offset_x * binning - 1, end_x = (settings.offset_x + settings.width) * binning;
+            const uint32_t first_y = settings.offset_y * binning, end_y = (settings.offset_y + settings.height) * binning;
+            for (const uint32_t band_bins : {1u, 2u, 5u}) {
+              const uint32_t band_rows = band_bins * binning;
+              std::vector<uint8_t> banded(whole.size(), 0xEE);
+              std::size_t bytes = 0;
+              for (uint32_t y = first_y; y < end_y; y += band_rows) {
+                const uint32_t rows = std::min(band_rows, end_y - y);
+                const std::size_t start = std::size_t(y) * sensor.width + first_x;
+                const std::size_t span = std::size_t(rows - 1) * sensor.width + (end_x - first_x);
+                const SensorFrameView band{std::span<const uint16_t>(sensor.pixels).subspan(start, span),
+                                           end_x - first_x, rows, sensor.width, first_x, y};
+                const auto result = render_image_band(band, settings, banded);
+                ASSERT_EQ(result.status, PipelineStatus::ok);
+                bytes += result.bytes_written;
+              }
+              EXPECT_EQ(bytes, whole.size());
+              EXPECT_EQ(banded, expected) << "bands of " << band_rows << " rows";
+              ++cases;
             }
-            EXPECT_EQ(bytes, whole.size());
-            EXPECT_EQ(banded, whole) << pixel_format_name(format) << " binning " << binning << " reverse_x "
-                                     << reverse_x << " reverse_y " << reverse_y << " bands of " << band_rows;
-            ++cases;
           }
-        }
-  EXPECT_EQ(cases, 3 * 3 * 2 * 2 * 3);
+  EXPECT_EQ(cases, 3 * 4 * 2 * 2 * 2 * 3);
 }
 
 TEST(PixelPipeline, BandRenderingRefusesWhatItCannotSplit) {

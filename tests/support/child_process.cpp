@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -45,13 +46,20 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  // The child starts with no signal blocked, whatever the test's threads block.
+  // The child starts with no signal blocked or ignored, whatever the test
+  // does, and leads a process group of its own, so that a kill reaches what
+  // it starts in turn (tshark's dumpcap, say).
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  sigset_t none;
+  sigset_t none, all;
   sigemptyset(&none);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);  // cannot be caught or ignored anyway
+  sigdelset(&all, SIGSTOP);
   posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   pid_t pid = -1;
   const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -70,9 +78,9 @@ bool program_exists(const std::string& name) {
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
-  TempDir scratch("camemu-command");
   CommandResult result;
   try {
+    TempDir scratch("camemu-command");
     ChildProcess child(argv, scratch.path(), "command");
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!child.exited() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
@@ -84,7 +92,7 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
     }
     result.out = child.stdout_text();
     result.err = child.stderr_text();
-  } catch (const std::runtime_error& error) {
+  } catch (const std::exception& error) {
     result.err = error.what();
   }
   return result;
@@ -107,7 +115,10 @@ std::string ChildProcess::stderr_text() const { return read_file(err_path_); }
 bool ChildProcess::exited() {
   if (exit_status_) return true;
   int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) exit_status_ = decode_wait_status(status);
+  const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+  if (reaped == pid_) exit_status_ = decode_wait_status(status);
+  // Not our child any more (reaped elsewhere): gone, status unknown.
+  if (reaped < 0 && errno != EINTR) exit_status_ = -1;
   return exit_status_.has_value();
 }
 
@@ -129,10 +140,12 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
     if (exited()) return *exit_status_;
     std::this_thread::sleep_for(10ms);
   }
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  exit_status_ = decode_wait_status(status);
+  ::kill(-pid_, SIGKILL);  // the child's process group: it and what it started
+  for (const auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+    if (exited()) return *exit_status_;
+    std::this_thread::sleep_for(10ms);
+  }
+  exit_status_ = -1;  // unkillable (e.g. stuck in the kernel): give up on it
   return *exit_status_;
 }
 

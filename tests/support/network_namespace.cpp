@@ -39,7 +39,7 @@ NetworkNamespace::NetworkNamespace(const std::string& tag) {
 }
 
 NetworkNamespace::~NetworkNamespace() {
-  if (ok_) run_command({"ip", "netns", "delete", name_}, kIpToolLimit);
+  if (ok_) run_command({"ip", "netns", "delete", name_}, kIpToolLimit);  // never throws
 }
 
 std::vector<std::string> NetworkNamespace::exec(std::vector<std::string> argv) const {

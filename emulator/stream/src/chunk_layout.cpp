@@ -137,6 +137,7 @@ ImageInfoChunk parse_image_info(const nlohmann::json& chunks) {
   ImageInfoChunk chunk;
   chunk.chunk_id = parse_chunk_id(spec.at("chunk_id"), "image_info");
   chunk.data_bytes = spec.at("data_bytes").get<uint32_t>();
+  if (chunk.data_bytes < 4 || chunk.data_bytes > 1024) fail("image_info: data_bytes must be 4..1024");
   for (const auto& entry : spec.at("fields")) {
     ImageInfoFieldLayout layout;
     layout.name = entry.at("name").get<std::string>();
@@ -148,7 +149,8 @@ ImageInfoChunk parse_image_info(const nlohmann::json& chunks) {
     layout.offset = entry.at("offset").get<uint32_t>();
     layout.lsb = entry.value("lsb", 0u);
     layout.msb = entry.value("msb", 31u);
-    if (layout.lsb > layout.msb || layout.msb > 31 || layout.offset % 4 != 0 || layout.offset + 4 > chunk.data_bytes)
+    if (layout.lsb > layout.msb || layout.msb > 31 || layout.offset % 4 != 0 ||
+        uint64_t{layout.offset} + 4 > chunk.data_bytes)
       fail("image_info: field '" + layout.name + "' lies outside its 32-bit word or the chunk");
     chunk.fields.push_back(std::move(layout));
   }

@@ -56,13 +56,12 @@ std::size_t FramePacketizer::write_packet(const FrameDescription& frame, uint32_
   return parts->header_bytes + parts->data.size();
 }
 
-std::size_t FramePacketizer::datagram_bytes(std::size_t payload_bytes, uint32_t packet_id) const {
+std::size_t FramePacketizer::datagram_bytes(std::size_t payload_bytes, uint32_t packet_id, uint16_t payload_type) const {
   const uint32_t count = packet_count(payload_bytes);
   if (count == 0 || packet_id >= count) return 0;
   const std::size_t header = gvsp::header_bytes(extended_ids_);
-  // The longer (image) leader: the pacing's estimate for either payload type.
-  if (packet_id == 0) return header + gvsp::image_leader_info_bytes;
-  if (packet_id == count - 1) return header + gvsp::image_trailer_info_bytes;
+  if (packet_id == 0) return header + gvsp::leader_info_bytes(payload_type);
+  if (packet_id == count - 1) return header + gvsp::image_trailer_info_bytes;  // both payload types: 8 bytes
   const std::size_t offset = static_cast<std::size_t>(packet_id - 1) * data_bytes_per_packet_;
   return header + std::min(data_bytes_per_packet_, payload_bytes - offset);
 }

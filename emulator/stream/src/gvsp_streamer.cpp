@@ -330,7 +330,7 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
       continue;
     }
     const FramePacketizer packetizer(job.slot->packet_size, job.slot->extended_ids);
-    const std::size_t bytes = packetizer.datagram_bytes(job.slot->payload_bytes, job.next_packet_id);
+    const std::size_t bytes = packetizer.datagram_bytes(job.slot->payload_bytes, job.next_packet_id, job.slot->leader.payload_type);
     if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
     if (!resend_budget_.try_consume(now_ns, bytes + wire_overhead)) break;
     burst_bytes += bytes;
@@ -347,7 +347,7 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
   if (current_ != nullptr) {
     const FramePacketizer packetizer(current_->packet_size, current_->extended_ids);
     while (true) {
-      const std::size_t bytes = packetizer.datagram_bytes(current_->payload_bytes, next_packet_id_);
+      const std::size_t bytes = packetizer.datagram_bytes(current_->payload_bytes, next_packet_id_, current_->leader.payload_type);
       if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
       burst_bytes += bytes;
       plan_[plan_size_++] = PlannedPacket{current_, next_packet_id_, false, 0, false};
@@ -458,7 +458,7 @@ std::size_t GvspStreamer::plan_receive_cost() const {
       bytes = gvsp::header_bytes(packet.error_extended_ids);
     } else {
       const FramePacketizer packetizer(packet.slot->packet_size, packet.slot->extended_ids);
-      bytes = packetizer.datagram_bytes(packet.slot->payload_bytes, packet.packet_id);
+      bytes = packetizer.datagram_bytes(packet.slot->payload_bytes, packet.packet_id, packet.slot->leader.payload_type);
     }
     cost += ReceiveQueueGate::receive_cost_bytes(bytes);
   }

@@ -50,7 +50,8 @@ class FramePacketizer {
                            std::span<uint8_t> out) const;
 
   // UDP payload length of packet `packet_id` (for pacing), 0 outside the frame.
-  std::size_t datagram_bytes(std::size_t payload_bytes, uint32_t packet_id) const;
+  std::size_t datagram_bytes(std::size_t payload_bytes, uint32_t packet_id,
+                             uint16_t payload_type = gvsp::payload_type::image) const;
 
  private:
   uint32_t packet_size_;

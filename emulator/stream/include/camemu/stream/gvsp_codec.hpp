@@ -19,10 +19,9 @@ inline constexpr std::size_t extended_header_bytes = 20;
 inline constexpr std::size_t image_leader_info_bytes = 36;
 inline constexpr std::size_t image_trailer_info_bytes = 8;
 // Chunk data (GEV 1.2 payload type 0x0004): the leader has only the payload
-// type and the timestamp, the trailer the payload length instead of SizeY
-// (Wireshark's GVSP dissector, dissect_chunk_data_leader/_trailer).
+// type and the timestamp; the trailer (8 bytes too) the payload length
+// instead of SizeY (Wireshark's GVSP dissector, dissect_chunk_data_leader/_trailer).
 inline constexpr std::size_t chunk_data_leader_info_bytes = 12;
-inline constexpr std::size_t chunk_data_trailer_info_bytes = 8;
 
 inline constexpr uint64_t max_standard_block_id = 0xFFFF;
 inline constexpr uint32_t max_standard_packet_id = 0xFFFFFF;
