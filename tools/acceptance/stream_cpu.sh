@@ -8,9 +8,11 @@
 # sender's CPU, so a loopback figure charges camemu with the client's receive
 # path too. Here the stream leaves through a link with no receiver, as it would
 # through a NIC, inside two network namespaces this script makes (root only):
-# a veth pair whose far end has no address, so each packet is received by the
-# far namespace and dropped there. That is an upper bound for a NIC: the far
-# end's (short) receive work still runs on camemu's CPU. camemu is driven
+# a veth pair whose far end is sent frames for a MAC address that is not its
+# own, so it drops each one on arrival (not for this host) before any IP
+# work. That is still an upper bound for a NIC: that short drop runs on
+# camemu's CPU. (Before 2026-11-27 the frames carried the far end's own MAC,
+# and its IP routing and error path added ~3-4 % of a core.) camemu is driven
 # through its control API only (GevSCDA, GevSCPHostPort, AcquisitionStart), so
 # no client competes for the CPU.
 set -euo pipefail
@@ -48,8 +50,9 @@ ip -n "$ns" addr add $camera_address/24 dev link0
 ip -n "$ns" link set link0 gso_max_segs 1
 ip -n "$ns" link set link0 up
 ip -n "$far" link set sink0 up
-# A permanent neighbour entry: no ARP, the far end has no address to answer with.
-ip -n "$ns" neigh add $sink_address lladdr "$(ip netns exec "$far" cat /sys/class/net/sink0/address)" dev link0 nud permanent
+# A permanent neighbour entry: no ARP (the far end has no address to answer
+# with), and a locally administered MAC that no interface here has.
+ip -n "$ns" neigh add $sink_address lladdr 02:00:5e:00:00:01 dev link0 nud permanent
 
 control=127.0.0.1:$((18900 + RANDOM % 100))
 ip netns exec "$ns" "$camemu" --interface $camera_address --control "$control" ${CAMEMU_ARGS:-} >/tmp/stream_cpu_camemu.log 2>&1 &
