@@ -47,8 +47,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   // The child starts with no signal blocked or ignored, whatever the test
-  // does, and leads a process group of its own, so that a kill reaches what
-  // it starts in turn (tshark's dumpcap, say).
+  // does. It stays in the test's process group: ctest kills that group when a
+  // test times out, and so reaches every child even when no destructor runs.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t none, all;
@@ -58,8 +58,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
   sigdelset(&all, SIGSTOP);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -140,7 +139,7 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds grace) {
     if (exited()) return *exit_status_;
     std::this_thread::sleep_for(10ms);
   }
-  ::kill(-pid_, SIGKILL);  // the child's process group: it and what it started
+  ::kill(pid_, SIGKILL);
   for (const auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
     if (exited()) return *exit_status_;
     std::this_thread::sleep_for(10ms);
