@@ -1,5 +1,6 @@
 // Cost of scene + optics + light per frame (budget: 8 ms for a full
 // 4112x2176 frame on one core) and of building a scene.
+#include <algorithm>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -31,6 +32,27 @@ void BM_DefaultConveyorFullFrame(benchmark::State& state) {
   render_frames(state, *scene, Region{});
 }
 BENCHMARK(BM_DefaultConveyorFullFrame)->Unit(benchmark::kMillisecond);
+
+// As the camera renders it: strip by strip into a cache-sized buffer (64 K
+// floats, as SensorImageSource does), one render call per strip.
+void BM_DefaultConveyorFullFrameInStrips(benchmark::State& state) {
+  auto scene = camemu::scenes::make_scene(camemu::scenes::default_scene_spec());
+  const Region frame;
+  const int strip_rows = 64 * 1024 / frame.width;
+  std::vector<float> strip(static_cast<std::size_t>(frame.width) * strip_rows);
+  double time_s = 0;
+  for (auto _ : state) {
+    for (int row = 0; row < frame.height; row += strip_rows) {
+      const Region region{frame.x, frame.y + row, frame.width, std::min(strip_rows, frame.height - row)};
+      scene->render(region, ExposureWindow{time_s, kExposureS}, strip.data());
+      benchmark::DoNotOptimize(strip.data());
+    }
+    benchmark::ClobberMemory();
+    time_s += kFramePeriodS;
+  }
+  state.SetItemsProcessed(state.iterations() * frame.width * frame.height);
+}
+BENCHMARK(BM_DefaultConveyorFullFrameInStrips)->Unit(benchmark::kMillisecond);
 
 void BM_DefaultConveyorRoi640x480(benchmark::State& state) {
   auto scene = camemu::scenes::make_scene(camemu::scenes::default_scene_spec());
