@@ -13,7 +13,6 @@ using gvcp::Status;
 
 namespace {
 
-constexpr size_t kMaxSensorPixels = 4112u * 2176u;
 constexpr size_t kMaxRememberedEdges = 64;
 // Camera time from AcquisitionStart to the first free-run exposure (a design
 // choice: far above the engine's reaction time, far below a frame period).
@@ -63,8 +62,7 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       streamer_(streamer),
       hooks_(std::move(hooks)),
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
-      tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
-      sensor_buffer_(kMaxSensorPixels) {
+      tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "acq-exposure");
     run();
@@ -558,11 +556,16 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     PayloadBandWriter writer(image, lease.buffer());
     images_.expose_in_bands(region, start_ns, digitisation, frame_counter_, int(image.binning_vertical), writer);
     rendered = writer.result();
+  } else if (image.test_image != stream::TestImage::off) {
+    rendered = stream::render_image(stream::SensorFrameView{}, image, frame_counter_, lease.buffer());
   } else {
-    if (image.test_image == stream::TestImage::off)
-      images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
-    const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), size_t(region.width) * region.height),
-                                       uint32_t(region.width), uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
+    // Odd-width Mono12Packed: pixel pairs span rows, so the whole 12-bit frame
+    // is made first. Its buffer grows on first use only.
+    const size_t pixels = size_t(region.width) * region.height;
+    if (sensor_buffer_.size() < pixels) sensor_buffer_.resize(pixels);
+    images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
+    const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), pixels), uint32_t(region.width),
+                                       uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
     rendered = stream::render_image(view, image, frame_counter_, lease.buffer());
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)

@@ -143,7 +143,7 @@ class AcquisitionEngine {
   std::condition_variable readout_wake_;
   std::thread readout_thread_;
 
-  std::vector<uint16_t> sensor_buffer_;  // the payload is rendered into a streamer frame slot
+  std::vector<uint16_t> sensor_buffer_;  // whole 12-bit frame, for odd-width Mono12Packed only
   std::thread thread_;
 };
 
