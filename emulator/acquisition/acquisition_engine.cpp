@@ -30,6 +30,12 @@ const char* input_name(TriggerInput input) {
   return "";
 }
 
+// 12-bit pixels of `region`, row after row, placed on the sensor for the pixel pipeline.
+stream::SensorFrameView sensor_view(const uint16_t* pixels, const SensorRegion& region) {
+  return {std::span<const uint16_t>(pixels, size_t(region.width) * region.height), uint32_t(region.width),
+          uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
+}
+
 // Converts each band of the sensor readout into the frame's payload while the
 // band is still in the cache.
 class PayloadBandWriter final : public SensorBandSink {
@@ -37,9 +43,7 @@ class PayloadBandWriter final : public SensorBandSink {
   PayloadBandWriter(const stream::ImageSettings& image, std::span<uint8_t> payload) : image_(image), payload_(payload) {}
 
   void take_band(const uint16_t* pixels, const SensorRegion& band) override {
-    const stream::SensorFrameView view{std::span<const uint16_t>(pixels, size_t(band.width) * band.height),
-                                       uint32_t(band.width), uint32_t(band.height), 0, uint32_t(band.x), uint32_t(band.y)};
-    const auto rendered = stream::render_image_band(view, image_, payload_);
+    const auto rendered = stream::render_image_band(sensor_view(pixels, band), image_, payload_);
     if (rendered.status != stream::PipelineStatus::ok) result_.status = rendered.status;
     result_.bytes_written += rendered.bytes_written;
   }
@@ -564,9 +568,7 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     const size_t pixels = size_t(region.width) * region.height;
     if (sensor_buffer_.size() < pixels) sensor_buffer_.resize(pixels);
     images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
-    const stream::SensorFrameView view{std::span<const uint16_t>(sensor_buffer_.data(), pixels), uint32_t(region.width),
-                                       uint32_t(region.height), 0, uint32_t(region.x), uint32_t(region.y)};
-    rendered = stream::render_image(view, image, frame_counter_, lease.buffer());
+    rendered = stream::render_image(sensor_view(sensor_buffer_.data(), region), image, frame_counter_, lease.buffer());
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
     return reject();  // the lease frees its slot

@@ -309,20 +309,24 @@ class Generator {
     if (!cachable) xml_.leaf("Cachable", "NoCache");
   }
 
+  // A MaskedIntReg's bits, in GenICam's numbering for the register's endianness.
+  void write_bit_range(unsigned lsb, unsigned msb) {
+    if (lsb == msb) {
+      xml_.leaf("Bit", decimal(uint64_t{lsb}));
+    } else {
+      xml_.leaf("LSB", decimal(uint64_t{lsb}));
+      xml_.leaf("MSB", decimal(uint64_t{msb}));
+    }
+  }
+
   void write_integer_value_register(const FeatureDeclaration& feature) {
     if (!feature.chunk.empty()) return write_chunk_register(feature);
     const char* access = access_text(register_access(feature));
     if (feature.bits) {
       xml_.open("MaskedIntReg", {{"Name", value_register_name(feature)}});
       write_register_location(*feature.address, feature.length, access, kDevicePort, may_cache(feature));
-      const unsigned lsb = genicam_bit_index(feature.bits->lsb, feature.length);
-      const unsigned msb = genicam_bit_index(feature.bits->msb, feature.length);
-      if (lsb == msb) {
-        xml_.leaf("Bit", decimal(uint64_t{lsb}));
-      } else {
-        xml_.leaf("LSB", decimal(uint64_t{lsb}));
-        xml_.leaf("MSB", decimal(uint64_t{msb}));
-      }
+      write_bit_range(genicam_bit_index(feature.bits->lsb, feature.length),
+                      genicam_bit_index(feature.bits->msb, feature.length));
     } else {
       xml_.open("IntReg", {{"Name", value_register_name(feature)}});
       write_register_location(*feature.address, feature.length, access, kDevicePort, may_cache(feature));
@@ -353,10 +357,7 @@ class Generator {
     const char* node = layout.is_float ? "FloatReg" : layout.lsb_msb ? "MaskedIntReg" : "IntReg";
     xml_.open(node, {{"Name", value_register_name(feature)}});
     write_register_location(layout.offset, layout.length, "RO", chunk_port_name(layout.id), false);
-    if (layout.lsb_msb && !layout.is_float) {
-      xml_.leaf("LSB", decimal(uint64_t{layout.lsb_msb->first}));
-      xml_.leaf("MSB", decimal(uint64_t{layout.lsb_msb->second}));
-    }
+    if (layout.lsb_msb && !layout.is_float) write_bit_range(layout.lsb_msb->first, layout.lsb_msb->second);
     if (!layout.is_float) xml_.leaf("Sign", layout.is_signed ? "Signed" : "Unsigned");
     xml_.leaf("Endianess", endianness);
     xml_.close();

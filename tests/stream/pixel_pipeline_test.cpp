@@ -183,6 +183,27 @@ TEST(PixelPipeline, BadSettingsAndRegionsFailWithoutTouchingMemory) {
   EXPECT_EQ(render_image(lying, settings, 0, out).status, PipelineStatus::region_outside_frame);
 }
 
+// 12-bit values (an even count in Mono12Packed) in the format's wire layout,
+// written from the GigE Vision definitions rather than the pipeline's code.
+std::vector<uint8_t> encode_by_definition(const std::vector<uint16_t>& values, PixelFormat format) {
+  std::vector<uint8_t> bytes;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const uint16_t value = values[i];
+    if (format == PixelFormat::mono8) bytes.push_back(static_cast<uint8_t>(value >> 4));
+    if (format == PixelFormat::mono12) {
+      bytes.push_back(static_cast<uint8_t>(value));
+      bytes.push_back(static_cast<uint8_t>(value >> 8));
+    }
+    if (format == PixelFormat::mono12_packed && i % 2 == 1) {
+      const uint16_t first = values[i - 1];
+      bytes.push_back(static_cast<uint8_t>(first >> 4));
+      bytes.push_back(static_cast<uint8_t>(((value & 0xF) << 4) | (first & 0xF)));
+      bytes.push_back(static_cast<uint8_t>(value >> 4));
+    }
+  }
+  return bytes;
+}
+
 // The unbinned, unmirrored formats take a row-at-a-time fast path; it must
 // give exactly what the per-pixel definition gives, for every format, with an
 // ROI inside a strided partial sensor frame, ReverseY, and out-of-range
@@ -205,21 +226,7 @@ TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
         for (uint32_t column = 0; column < settings.width; ++column)
           expected_values.push_back(std::min<uint16_t>(block.at(5 - 3 + column, 3 - 2 + image_row), 0xFFF));
       }
-      std::vector<uint8_t> expected;
-      for (std::size_t i = 0; i < expected_values.size(); ++i) {
-        const uint16_t value = expected_values[i];
-        if (format == PixelFormat::mono8) expected.push_back(static_cast<uint8_t>(value >> 4));
-        if (format == PixelFormat::mono12) {
-          expected.push_back(static_cast<uint8_t>(value));
-          expected.push_back(static_cast<uint8_t>(value >> 8));
-        }
-        if (format == PixelFormat::mono12_packed && i % 2 == 1) {
-          const uint16_t first = expected_values[i - 1];
-          expected.push_back(static_cast<uint8_t>(first >> 4));
-          expected.push_back(static_cast<uint8_t>(((value & 0xF) << 4) | (first & 0xF)));
-          expected.push_back(static_cast<uint8_t>(value >> 4));
-        }
-      }
+      const std::vector<uint8_t> expected = encode_by_definition(expected_values, format);
       std::vector<uint8_t> out(image_bytes(settings), 0xEE);
       const auto result = render_image(view, settings, 0, out);
       ASSERT_EQ(result.status, PipelineStatus::ok);
@@ -254,22 +261,7 @@ std::vector<uint8_t> per_pixel_reference(const Sensor& sensor, const ImageSettin
       values.push_back(static_cast<uint16_t>(combine(horizontal, s.binning_horizontal, s.binning_horizontal_mode)));
     }
   }
-  std::vector<uint8_t> bytes;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const uint16_t value = values[i];
-    if (s.pixel_format == PixelFormat::mono8) bytes.push_back(static_cast<uint8_t>(value >> 4));
-    if (s.pixel_format == PixelFormat::mono12) {
-      bytes.push_back(static_cast<uint8_t>(value));
-      bytes.push_back(static_cast<uint8_t>(value >> 8));
-    }
-    if (s.pixel_format == PixelFormat::mono12_packed && i % 2 == 1) {
-      const uint16_t first = values[i - 1];
-      bytes.push_back(static_cast<uint8_t>(first >> 4));
-      bytes.push_back(static_cast<uint8_t>(((value & 0xF) << 4) | (first & 0xF)));
-      bytes.push_back(static_cast<uint8_t>(value >> 4));
-    }
-  }
-  return bytes;
+  return encode_by_definition(values, s.pixel_format);
 }
 
 // The engine converts the sensor readout band by band, each band a block of

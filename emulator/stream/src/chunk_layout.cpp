@@ -145,7 +145,6 @@ ImageInfoChunk parse_image_info(const nlohmann::json& chunks) {
                                     [&](const auto& pair) { return pair.first == layout.name; });
     if (known == image_info_names.end()) fail("image_info: unknown field '" + layout.name + "'");
     layout.field = known->second;
-    layout.feature = entry.at("feature").get<std::string>();
     layout.offset = entry.at("offset").get<uint32_t>();
     layout.lsb = entry.value("lsb", 0u);
     layout.msb = entry.value("msb", 31u);

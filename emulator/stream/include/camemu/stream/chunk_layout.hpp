@@ -58,8 +58,7 @@ enum class ImageInfoField : uint8_t {
 
 struct ImageInfoFieldLayout {
   ImageInfoField field = ImageInfoField::width;
-  std::string name;     // key the XML generator looks chunk features up by, e.g. "Width"
-  std::string feature;  // e.g. "ChunkWidth"
+  std::string name;     // the features' "chunk" key (features.json), e.g. "Width" for ChunkWidth
   uint32_t offset = 0;  // of the little-endian 32-bit word holding the field
   uint32_t lsb = 0;     // bits of that word (0 = least significant)
   uint32_t msb = 31;
