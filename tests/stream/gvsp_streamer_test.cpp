@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <asio.hpp>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <vector>
@@ -214,6 +215,53 @@ TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
   EXPECT_EQ(accepted, 4);
   EXPECT_EQ(streamer_.statistics().frames_dropped_buffer_full, 2u);
   streamer_.stop();
+}
+
+// Host time plus an offset the test can move forward: a jump stands in for
+// a sending thread that was off the CPU for that long.
+class JumpingClock final : public StreamClock {
+ public:
+  int64_t now_ns() const override { return host_.now_ns() + offset_ns_.load(); }
+  HostClock::time_point host_time_at(int64_t ns) const override { return host_.host_time_at(ns - offset_ns_.load()); }
+  void jump(std::chrono::nanoseconds by) { offset_ns_ += by.count(); }
+
+ private:
+  HostStreamClock host_;
+  std::atomic<int64_t> offset_ns_{0};
+};
+
+TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
+  // The camera's link never pauses, so link time the sender lost (here a
+  // 10 s jump of the clock right after two frames were queued) is repaid at
+  // the catch-up rate, through the next frame as well: that frame's
+  // transmission counts from when the camera had it. Were the debt forgiven
+  // at its start, it would take its full link time, >= 168 ms here.
+  JumpingClock clock;
+  StreamerOptions options;
+  options.constants = stream_constants();
+  options.constants->pacing.catch_up_rate_factor = 50;
+  GvspStreamer streamer(clock, options);
+  LoopbackReceiver receiver;
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.packet_delay_ticks = 125000;  // 1 ms of link time per packet
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver.endpoint());
+  const auto first = test_payload(540 * 40, 8);    // 40 ms of link time
+  const auto second = test_payload(540 * 200, 9);  // 200 ms
+  ASSERT_TRUE(streamer.submit_frame(small_frame(first, 540, 40)).accepted);
+  ASSERT_TRUE(streamer.submit_frame(small_frame(second, 540, 200)).accepted);
+  clock.jump(10s);
+  const auto jumped = std::chrono::steady_clock::now();
+  ASSERT_TRUE(streamer.wait_until_idle(5s));
+  const auto catching_up = std::chrono::steady_clock::now() - jumped;
+  // At 50x the link rate the 200 ms frame takes 4 ms; the rest is the wait
+  // for the first frame's next burst (<= 32 ms) and scheduling.
+  EXPECT_LT(catching_up, 100ms);
+  const auto blocks = reassemble(receiver.receive(200ms));
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks.begin()->second.payload(), first);
+  EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
 }
 
 TEST_F(GvspStreamerTest, PendingResendsDoNotStopAcquisition) {

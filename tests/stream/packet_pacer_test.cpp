@@ -101,15 +101,12 @@ TEST(PacketPacer, AFrameAfterAnIdleLinkOwesNothing) {
   EXPECT_EQ(second, first + burst);
 }
 
-TEST(PacketPacer, DebtBeyondTheLimitIsForgotten) {
-  PacingSettings settings;
-  settings.max_burst_packets = 16;
-  settings.max_debt_ns = 1'000'000;
-  PacketPacer pacer(settings);
-  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+// The sender stalled for `stall_ns` after the first burst: how much link
+// time the bursts that follow repay by going closer than the link rate, and
+// whether each still respected the catch-up rate.
+double repaid_after_stall(PacketPacer& pacer, int64_t burst, int64_t stall_ns) {
   pacer.schedule_burst(0, burst);
-  // A one-second stall: only 1 ms is repaid, by bursts at twice the link rate.
-  int64_t now = 1'000'000'000;
+  int64_t now = stall_ns;
   int64_t previous = INT64_MIN;
   int repaying = 0;
   for (int i = 0; i < 100000; ++i) {
@@ -121,31 +118,39 @@ TEST(PacketPacer, DebtBeyondTheLimitIsForgotten) {
     }
     previous = now = sent_at;
   }
-  EXPECT_NEAR(repaying * burst / 2.0, 1'000'000, 2.0 * burst);
+  return repaying * burst / 2.0;
 }
 
-TEST(PacketPacer, DebtIsKeptWhileFramesWaitForTheLink) {
+TEST(PacketPacer, DebtIsRepaidInFullAtTwiceTheLinkRateAtMost) {
   PacingSettings settings;
   settings.max_burst_packets = 16;
-  settings.max_debt_ns = 1'000'000;
   PacketPacer pacer(settings);
   const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
-  pacer.schedule_burst(0, burst, true);
-  // A 10 ms stall with a frame queued: all of it is repaid, at twice the link
-  // rate at most, so the link loses no time.
-  int64_t now = 10'000'000;
-  int64_t previous = INT64_MIN;
-  int repaying = 0;
-  for (int i = 0; i < 100000; ++i) {
-    const int64_t sent_at = std::max(now, pacer.schedule_burst(now, burst, true));
-    if (previous != INT64_MIN) {
-      if (sent_at - previous >= burst) break;  // back at the link rate
-      EXPECT_GE(sent_at - previous, burst / 2 - 1);
-      ++repaying;
-    }
-    previous = now = sent_at;
-  }
-  EXPECT_NEAR(repaying * burst / 2.0, 10'000'000 - burst, 2.0 * burst);
+  // A 10 ms and a 1 s stall: the camera's link never paused, so all of it is
+  // repaid, and never faster than twice the link rate.
+  EXPECT_NEAR(repaid_after_stall(pacer, burst, 10'000'000), 10'000'000 - burst, 2.0 * burst);
+  PacketPacer long_stall(settings);
+  EXPECT_NEAR(repaid_after_stall(long_stall, burst, 1'000'000'000), 1'000'000'000 - burst, 2.0 * burst);
+}
+
+TEST(PacketPacer, AFrameStartKeepsTheDebtOfABusyLinkButNotTheIdleTimeOfAnIdleOne) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  const int64_t burst = 16 * PacketPacer(settings).wire_time_ns(full_packet_udp_bytes);
+
+  // The camera had the next frame at 1 ms, while its link was still busy;
+  // the sender gets to it 10 ms late: the frame's first burst owes those 10 ms.
+  PacketPacer busy(settings);
+  busy.schedule_burst(0, 1'000'000);
+  busy.defer_until(1'000'000);
+  EXPECT_EQ(busy.schedule_burst(11'000'000, burst), 1'000'000);
+
+  // A link idle until the frame arrived at 50 ms owes nothing for that.
+  PacketPacer idle(settings);
+  idle.schedule_burst(0, burst);
+  idle.defer_until(50'000'000);
+  EXPECT_EQ(idle.schedule_burst(50'000'000, burst), 50'000'000);
+  EXPECT_EQ(idle.schedule_burst(50'000'000, burst), 50'000'000 + burst);
 }
 
 TEST(PacketPacer, BurstsAreCappedInBytesForBigPackets) {

@@ -15,8 +15,8 @@ get_feature() { api_call "$api/camera/features/$1" | python3 -c 'import json,sys
 stream_fields() {
   api_call "$api/stream" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(*(d[k] for k in sys.argv[1:]))' "$@"
 }
-# camemu's user + system CPU in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$camemu_pid/stat"; }
+# User + system CPU in clock ticks of camemu, or of the process given.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${1:-$camemu_pid}/stat"; }
 # One line per camemu thread: "name user_ticks system_ticks" (thread names have no spaces).
 thread_ticks() {
   local stat

@@ -2,6 +2,7 @@
 // one thread. Target: <= 6 ms per frame.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "camemu/sensor/imx267_sensor.hpp"
@@ -57,6 +58,28 @@ void BM_ExposeImage(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pixels));
 }
 BENCHMARK(BM_ExposeImage)->Unit(benchmark::kMillisecond);
+
+// As the camera reads out (SensorImageSource::expose_in_bands): the default
+// 4096 x 2168 ROI in bands of 16 rows (64 K pixels) whose irradiance and
+// output stay in the cache.
+void BM_ExposeImageInBands(benchmark::State& state) {
+  constexpr int kWidth = 4096, kHeight = 2168, kBandRows = 16;
+  const size_t band_pixels = static_cast<size_t>(kWidth) * kBandRows;
+  std::vector<float> irradiance(band_pixels);
+  for (size_t i = 0; i < band_pixels; ++i) irradiance[i] = kMidIrradiance * static_cast<float>(i % kWidth) / kWidth * 2.0f;
+  std::vector<uint16_t> out(band_pixels);
+  uint64_t frame = 0;
+  for (auto _ : state) {
+    for (int y = 0; y < kHeight; y += kBandRows) {
+      const Region band{8, 4 + y, kWidth, std::min(kBandRows, kHeight - y)};
+      sensor().expose(irradiance.data(), 545.0, band, settings(), frame, out.data(), Imx267Sensor::OutputStores::cached);
+      benchmark::DoNotOptimize(out.data());
+    }
+    ++frame;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kWidth) * kHeight);
+}
+BENCHMARK(BM_ExposeImageInBands)->Unit(benchmark::kMillisecond);
 
 void BM_ExposeDark(benchmark::State& state) {
   const Region full;

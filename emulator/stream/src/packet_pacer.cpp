@@ -19,10 +19,9 @@ int64_t PacketPacer::wire_time_ns(std::size_t udp_payload_bytes) const {
   return static_cast<int64_t>(std::llround(wire_bytes * nanoseconds_per_second / rate)) + settings_.packet_delay_ns;
 }
 
-int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns, bool frames_waiting) {
-  const bool first_burst = last_release_ns_ == never_ns;
-  if (first_burst) link_free_at_ns_ = std::max(link_free_at_ns_, now_ns);
-  else if (!frames_waiting) link_free_at_ns_ = std::max(link_free_at_ns_, now_ns - settings_.max_debt_ns);
+int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns) {
+  // Nothing was ever deferred to (resends before any frame): the link starts now.
+  if (link_free_at_ns_ == never_ns) link_free_at_ns_ = now_ns;
   const double factor = std::max(1.0, settings_.catch_up_rate_factor);
   const int64_t rate_cap = last_release_ns_ + static_cast<int64_t>(static_cast<double>(last_burst_wire_ns_) / factor);
   const int64_t release = std::max(link_free_at_ns_, rate_cap);
@@ -38,7 +37,6 @@ bool PacketPacer::burst_has_room(std::size_t packets, std::size_t bytes, std::si
 }
 
 void PacketPacer::defer_until(int64_t not_before_ns) {
-  // A new frame on an idle link owes nothing: no catch-up for the idle time.
   link_free_at_ns_ = std::max(link_free_at_ns_, not_before_ns);
 }
 

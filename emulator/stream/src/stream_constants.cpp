@@ -51,7 +51,6 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   pacing.wire_overhead_bytes_per_datagram =
       required<uint32_t>(stream, "stream.json", "pacing", "wire_overhead_bytes_per_datagram");
   pacing.catch_up_rate_factor = required<double>(stream, "stream.json", "pacing", "catch_up_rate_factor");
-  pacing.max_debt_ms = required<double>(stream, "stream.json", "pacing", "max_debt_ms");
   if (!(pacing.catch_up_rate_factor >= 1.0)) throw std::runtime_error("stream.json pacing.catch_up_rate_factor must be >= 1");
   pacing.resend_budget_window_ms = required<double>(stream, "stream.json", "pacing", "resend_budget_window_ms");
   pacing.udp_segmentation_offload = stream.value("pacing", nlohmann::json::object()).value("udp_segmentation_offload", false);

@@ -23,6 +23,7 @@ struct FrameSlot {
   uint32_t packet_size = 0;   // as transmitted, so resends match the original
   bool extended_ids = false;
   uint32_t pins = 0;          // pending resends reading this slot
+  int64_t queued_at_ns = 0;   // stream-clock time it was handed to the streamer
   std::vector<uint8_t> payload;
   std::size_t payload_bytes = 0;
 };

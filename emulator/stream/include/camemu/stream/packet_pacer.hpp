@@ -18,13 +18,16 @@ struct PacingSettings {
   // datagram takes ~16 kB of rcvbuf on lo), so bursts are capped in bytes too;
   // a burst always holds at least one packet.
   std::size_t max_burst_bytes = 32768;
-  // A sender woken late (a loaded host can be milliseconds late) owes link
-  // time. It repays it with the same small bursts spaced closer, at most
-  // `catch_up_rate_factor` x the link rate, never with one long burst; debt
-  // beyond `max_debt_ns` is forgotten unless frames are waiting for the link
-  // (see schedule_burst).
+  // A sender woken late (a loaded host can be milliseconds late), or held
+  // for a host's receive queue, owes link time: the camera's link never
+  // pauses. It repays it with the same small bursts spaced closer, at most
+  // `catch_up_rate_factor` x the link rate, never with one long burst. Debt
+  // is never forgotten: at the link-limited frame rate the link has no idle
+  // time in which forgotten debt could be made up, so the camera would fall
+  // behind for good and drop frames once its buffer filled. What bounds it
+  // is the data the camera holds: a frame's transmission starts no earlier
+  // than the camera had it (defer_until).
   double catch_up_rate_factor = 2.0;
-  int64_t max_debt_ns = 20'000'000;
 };
 
 class PacketPacer {
@@ -39,14 +42,11 @@ class PacketPacer {
 
   // Release time of a burst that occupies the link for `burst_wire_ns`, asked
   // for at `now_ns`. Advances the link clock past the burst.
-  // `frames_waiting`: more frames are queued behind the one being sent. At
-  // the link-limited frame rate the link has no idle time, so forgotten debt
-  // could never be made up: the queue would grow until frames were dropped
-  // and the delivered rate fell below ResultingFrameRate. Then the whole debt
-  // is kept (still repaid at <= catch_up_rate_factor x the link rate).
-  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns, bool frames_waiting = false);
+  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns);
 
-  // Nothing may leave before `not_before_ns` (GevSCFTD at frame start).
+  // Nothing may leave before `not_before_ns`: at frame start, when the camera
+  // had the frame plus GevSCFTD. A link idle since then owes nothing for its
+  // idle time; one still busy then keeps its debt.
   void defer_until(int64_t not_before_ns);
 
   int64_t link_free_at_ns() const { return link_free_at_ns_; }

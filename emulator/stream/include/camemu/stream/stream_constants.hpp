@@ -36,7 +36,6 @@ struct PacingConstants {
   uint32_t remote_burst_bytes = 60000;
   uint32_t wire_overhead_bytes_per_datagram = 64;
   double catch_up_rate_factor = 2.0;
-  double max_debt_ms = 20.0;
   double resend_budget_window_ms = 10.0;
   bool udp_segmentation_offload = false;
 };
