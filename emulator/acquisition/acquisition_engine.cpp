@@ -608,7 +608,8 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   leader.offset_x = image.offset_x;
   leader.offset_y = image.offset_y;
   streamer_.set_channel_settings(settings.channel);
-  const auto result = streamer_.submit_frame(std::move(lease), leader);
+  // The camera had the frame at its readout end; the synthesis above came after.
+  const auto result = streamer_.submit_frame(std::move(lease), leader, 0, job.ready_ns);
   std::lock_guard lock(mutex_);
   if (result.accepted) ++stats_.frames_submitted;
   else ++stats_.frames_rejected;

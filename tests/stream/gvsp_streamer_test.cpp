@@ -264,6 +264,35 @@ TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
   EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
 }
 
+TEST(GvspStreamerPacing, AFrameSynthesisedLateLeavesAsIfTheCameraHadSentItFromItsReadoutEnd) {
+  // The emulator makes a frame after the camera's readout end; had the camera
+  // had it 10 s ago, its link would have sent it long since, so the frame
+  // goes at the catch-up rate rather than taking its 200 ms of link time.
+  HostStreamClock clock;
+  StreamerOptions options;
+  options.constants = stream_constants();
+  options.constants->pacing.catch_up_rate_factor = 50;
+  GvspStreamer streamer(clock, options);
+  LoopbackReceiver receiver;
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.packet_delay_ticks = 125000;  // 1 ms of link time per packet
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver.endpoint());
+  const auto payload = test_payload(540 * 200, 10);
+  const FrameToSend frame = small_frame(payload, 540, 200);
+  FrameBufferLease lease = streamer.acquire_frame_buffer(payload.size());
+  ASSERT_TRUE(lease);
+  std::copy(payload.begin(), payload.end(), lease.buffer().begin());
+  const auto submitted = std::chrono::steady_clock::now();
+  ASSERT_TRUE(streamer.submit_frame(std::move(lease), frame.leader, 0, clock.now_ns() - 10'000'000'000).accepted);
+  ASSERT_TRUE(streamer.wait_until_idle(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - submitted, 100ms);
+  const auto blocks = reassemble(receiver.receive(200ms));
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks.begin()->second.payload(), payload);
+}
+
 TEST_F(GvspStreamerTest, PendingResendsDoNotStopAcquisition) {
   // A tiny resend reserve (1 % of the link, one 10 ms window) leaves requests
   // for every packet of all four retained frames queued, pinning every slot.

@@ -155,7 +155,7 @@ FrameBufferLease GvspStreamer::acquire_frame_buffer(std::size_t payload_bytes) {
 }
 
 SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader,
-                                        uint32_t trailer_size_y) {
+                                        uint32_t trailer_size_y, std::optional<int64_t> in_memory_since_ns) {
   if (lease.slot_ == nullptr || lease.owner_ != this) return {};
   FrameSlot* slot = std::exchange(lease.slot_, nullptr);
   lease.buffer_ = {};
@@ -165,7 +165,8 @@ SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::Im
   slot->trailer_size_y = trailer_size_y != 0 ? trailer_size_y : leader.size_y;
   slot->packet_size = settings_.packet_size;
   slot->extended_ids = settings_.extended_ids;
-  slot->queued_at_ns = clock_.now_ns();
+  const int64_t now_ns = clock_.now_ns();
+  slot->queued_at_ns = std::min(in_memory_since_ns.value_or(now_ns), now_ns);
   last_block_id_ = gvsp::next_block_id(last_block_id_, settings_.extended_ids);
   ring_.queue(*slot, last_block_id_);
   wake_.notify_one();
@@ -280,7 +281,7 @@ void GvspStreamer::apply_pacing_settings() {
   pacer_.set_settings(pacing_for(settings_, constants_, max_burst_limit, receive_gate_.destination_is_remote()));
 }
 
-void GvspStreamer::start_next_frame(int64_t now_ns) {
+void GvspStreamer::start_next_frame() {
   while (current_ == nullptr) {
     FrameSlot* slot = ring_.oldest_queued();
     if (slot == nullptr) return;
@@ -308,8 +309,7 @@ void GvspStreamer::start_next_frame(int64_t now_ns) {
     // rate, where the link never idles, each forgiven moment stayed lost
     // until the frame buffer overflowed (the camera dropped 23-29 frames in
     // 30 s over loopback to arv-camera-test; 0-1 since).
-    pacer_.defer_until(std::min(slot->queued_at_ns, now_ns) +
-                       ticks_to_ns(settings_.frame_transmission_delay_ticks, constants_));
+    pacer_.defer_until(slot->queued_at_ns + ticks_to_ns(settings_.frame_transmission_delay_ticks, constants_));
   }
 }
 
@@ -507,7 +507,7 @@ void GvspStreamer::run() {
     }
     const int64_t now = clock_.now_ns();
     if (!plan_release_ns_) {
-      if (current_ == nullptr) start_next_frame(now);
+      if (current_ == nullptr) start_next_frame();
       int64_t wire_ns = 0;
       if (plan_burst(now, wire_ns) == 0) {
         if (resend_count_ > 0) {

@@ -23,7 +23,7 @@ struct FrameSlot {
   uint32_t packet_size = 0;   // as transmitted, so resends match the original
   bool extended_ids = false;
   uint32_t pins = 0;          // pending resends reading this slot
-  int64_t queued_at_ns = 0;   // stream-clock time it was handed to the streamer
+  int64_t queued_at_ns = 0;   // stream-clock time the camera had it (its transmission may start)
   std::vector<uint8_t> payload;
   std::size_t payload_bytes = 0;
 };

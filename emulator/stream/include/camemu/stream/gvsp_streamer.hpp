@@ -128,7 +128,13 @@ class GvspStreamer {
   SubmitResult submit_frame(const FrameToSend& frame);
   // Zero-copy path: an empty lease when the ring is full (counted as dropped).
   FrameBufferLease acquire_frame_buffer(std::size_t payload_bytes);
-  SubmitResult submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader, uint32_t trailer_size_y = 0);
+  // `in_memory_since_ns`: the stream-clock time the camera had the whole
+  // frame (its readout end), when the frame reaches the streamer later than
+  // that (the emulator synthesises it after the readout); unset: now. Its
+  // transmission counts from then, so time the link waited for the
+  // synthesis is repaid like any other lost link time.
+  SubmitResult submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader, uint32_t trailer_size_y = 0,
+                            std::optional<int64_t> in_memory_since_ns = std::nullopt);
   void resend(const ResendRequest& request);
   void fire_test_packet();
   void stop();
@@ -170,7 +176,7 @@ class GvspStreamer {
   bool withdraw_resends_of_oldest_retained();
   void run();
   bool idle_locked() const;
-  void start_next_frame(int64_t now_ns);
+  void start_next_frame();
   void apply_pacing_settings();
   std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns);
   void execute_plan(std::unique_lock<std::mutex>& lock);
