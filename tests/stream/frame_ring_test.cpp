@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace camemu::stream {
 namespace {
 
 TEST(FrameRing, FramesWaitThenStayForResendUntilRecycledOldestFirst) {
-  FrameRing ring(2, 100);
+  FrameRing ring(150, 2, 100);
   FrameSlot* first = ring.claim_for_fill(100);
   ASSERT_NE(first, nullptr);
   ring.queue(*first, 1);
@@ -28,7 +30,7 @@ TEST(FrameRing, FramesWaitThenStayForResendUntilRecycledOldestFirst) {
 }
 
 TEST(FrameRing, StandardIdsMatchOnTheLow16Bits) {
-  FrameRing ring(2, 10);
+  FrameRing ring(20, 2, 10);
   FrameSlot* slot = ring.claim_for_fill(10);
   ring.queue(*slot, 0x1234);
   slot->state = SlotState::retained;
@@ -37,13 +39,68 @@ TEST(FrameRing, StandardIdsMatchOnTheLow16Bits) {
 }
 
 TEST(FrameRing, SlotsGrowForBiggerPayloads) {
-  FrameRing ring(2, 10);
+  FrameRing ring(2000, 2, 10);
   FrameSlot* slot = ring.claim_for_fill(1000);
   ASSERT_NE(slot, nullptr);
   EXPECT_GE(slot->payload.size(), 1000u);
   EXPECT_EQ(slot->payload_bytes, 1000u);
   ring.release(*slot);
   EXPECT_EQ(ring.count(SlotState::free), 2u);
+}
+
+TEST(FrameRing, TheMemoryIsBytesSharedByAsManyFramesAsFit) {
+  FrameRing ring(1000, 64);
+  std::vector<FrameSlot*> held;
+  for (int i = 0; i < 10; ++i) {
+    FrameSlot* slot = ring.claim_for_fill(100);
+    ASSERT_NE(slot, nullptr) << i;
+    ring.queue(*slot, static_cast<uint64_t>(i + 1));
+    held.push_back(slot);
+  }
+  EXPECT_EQ(ring.claim_for_fill(100), nullptr);  // 1000 bytes waiting: full
+  EXPECT_EQ(ring.held_bytes(), 1000u);
+
+  // Sent frames are overwritten oldest first, as many as the new one needs.
+  for (FrameSlot* slot : held) slot->state = SlotState::retained;
+  held[0]->pins = 1;  // being resent: kept
+  FrameSlot* big = ring.claim_for_fill(250);
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(held[0]->state, SlotState::retained);
+  for (int i = 1; i <= 3; ++i) EXPECT_NE(held[static_cast<std::size_t>(i)]->state, SlotState::retained) << i;
+  EXPECT_EQ(held[4]->state, SlotState::retained);
+  EXPECT_LE(ring.held_bytes(), 1000u);
+}
+
+TEST(FrameRing, AFrameBiggerThanTheMemoryIsTakenOnlyIntoAnEmptyOne) {
+  FrameRing ring(1000, 4);
+  FrameSlot* small = ring.claim_for_fill(10);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(ring.claim_for_fill(2000), nullptr);
+  ring.release(*small);
+  FrameSlot* huge = ring.claim_for_fill(2000);
+  ASSERT_NE(huge, nullptr);
+  EXPECT_EQ(huge->payload_bytes, 2000u);
+}
+
+TEST(FrameRing, MemoryFreedByASmallerRoiIsGivenBack) {
+  // Four 1000-byte frames, then many 100-byte ones: the host's memory for the
+  // frames stays within the budget instead of keeping the big buffers.
+  FrameRing ring(4000, 64);
+  for (int i = 0; i < 4; ++i) {
+    FrameSlot* slot = ring.claim_for_fill(1000);
+    ASSERT_NE(slot, nullptr);
+    ring.queue(*slot, static_cast<uint64_t>(i + 1));
+    slot->state = SlotState::retained;
+  }
+  for (int i = 0; i < 200; ++i) {
+    FrameSlot* slot = ring.claim_for_fill(100);
+    ASSERT_NE(slot, nullptr) << i;
+    ring.queue(*slot, static_cast<uint64_t>(i + 5));
+    slot->state = SlotState::retained;
+    EXPECT_LE(ring.allocated_bytes(), 4000u + 1000u) << i;
+  }
+  EXPECT_LE(ring.allocated_bytes(), 4000u);
+  EXPECT_EQ(ring.count(SlotState::retained), 40u);
 }
 
 }  // namespace

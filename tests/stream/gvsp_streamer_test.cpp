@@ -202,19 +202,45 @@ TEST_F(GvspStreamerTest, FireTestPacketIsScpsMinus28Bytes) {
   EXPECT_EQ(datagrams[0].size(), 576u - 28u);
 }
 
+// A streamer whose frame memory holds `frames` frames of `payload_bytes`.
+StreamerOptions memory_for(int frames, std::size_t payload_bytes) {
+  StreamerOptions options;
+  options.frame_memory_bytes = frames * payload_bytes;
+  return options;
+}
+
 TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
-  // 4 slots: a 100-packet frame at 1 ms per packet keeps the link busy for
-  // ~0.1 s while three more wait; the fifth and sixth find no slot.
+  // Memory for 4 frames: a 100-packet frame at 1 ms per packet keeps the link
+  // busy for ~0.1 s while three more wait; the fifth and sixth find no room.
+  const auto payload = test_payload(540 * 100, 6);
+  GvspStreamer streamer(clock_, memory_for(4, payload.size()));
   ChannelSettings settings;
   settings.packet_size = 576;
   settings.packet_delay_ticks = 125000;  // 1 ms per packet
-  streamer_.set_channel_settings(settings);
-  const auto payload = test_payload(540 * 100, 6);
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver_.endpoint());
   int accepted = 0;
-  for (int i = 0; i < 6; ++i) accepted += streamer_.submit_frame(small_frame(payload, 540, 100)).accepted;
+  for (int i = 0; i < 6; ++i) accepted += streamer.submit_frame(small_frame(payload, 540, 100)).accepted;
   EXPECT_EQ(accepted, 4);
-  EXPECT_EQ(streamer_.statistics().frames_dropped_buffer_full, 2u);
-  streamer_.stop();
+  EXPECT_EQ(streamer.statistics().frames_dropped_buffer_full, 2u);
+  streamer.stop();
+}
+
+TEST_F(GvspStreamerTest, TheFrameMemoryHoldsMoreSmallFramesThanBigOnes) {
+  // The same memory (4 frames of 100 rows) holds 20 frames of 20 rows.
+  const auto big = test_payload(540 * 100, 11);
+  const auto small = test_payload(540 * 20, 12);
+  GvspStreamer streamer(clock_, memory_for(4, big.size()));
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  settings.packet_delay_ticks = 125000;  // 1 ms per packet: the link keeps them all waiting
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver_.endpoint());
+  int accepted = 0;
+  for (int i = 0; i < 25; ++i) accepted += streamer.submit_frame(small_frame(small, 540, 20)).accepted;
+  EXPECT_EQ(accepted, 20);
+  EXPECT_EQ(streamer.statistics().frames_dropped_buffer_full, 5u);
+  streamer.stop();
 }
 
 // Host time plus an offset the test can move forward: a jump stands in for
@@ -295,13 +321,16 @@ TEST(GvspStreamerPacing, AFrameSynthesisedLateLeavesAsIfTheCameraHadSentItFromIt
 
 TEST_F(GvspStreamerTest, PendingResendsDoNotStopAcquisition) {
   // A tiny resend reserve (1 % of the link, one 10 ms window) leaves requests
-  // for every packet of all four retained frames queued, pinning every slot.
+  // for every packet of all four retained frames queued, pinning all the
+  // memory.
+  const auto payload = test_payload(540 * 100, 7);
+  GvspStreamer streamer_(clock_, memory_for(4, payload.size()));
   ChannelSettings settings;
   settings.packet_size = 576;
   settings.bandwidth_reserve_percent = 0;
   settings.bandwidth_reserve_accumulation = 1;
   streamer_.set_channel_settings(settings);
-  const auto payload = test_payload(540 * 100, 7);
+  streamer_.set_destination(receiver_.endpoint());
   std::vector<uint64_t> block_ids;
   for (int i = 0; i < 4; ++i) {
     block_ids.push_back(streamer_.submit_frame(small_frame(payload, 540, 100)).block_id);

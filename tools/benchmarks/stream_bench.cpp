@@ -120,7 +120,7 @@ void BM_SubmitFullFrame(benchmark::State& state) {
   const std::vector<uint8_t> payload(static_cast<std::size_t>(image_width) * image_height, 0x33);
   HostStreamClock clock;
   StreamerOptions options;
-  options.ring_slots = 2;
+  options.max_frames = 2;
   options.preallocated_payload_bytes = payload.size();
   GvspStreamer streamer(clock, options);
   FrameToSend frame;

@@ -4,26 +4,91 @@
 
 namespace camemu::stream {
 
-FrameRing::FrameRing(std::size_t slot_count, std::size_t preallocated_payload_bytes) : slots_(slot_count) {
-  for (auto& slot : slots_) slot.payload.resize(preallocated_payload_bytes);
+namespace {
+// A reused buffer more than this many times the payload is replaced by one
+// of the payload's size, so that memory freed by a smaller ROI or format is
+// given back instead of staying with frames that no longer need it.
+constexpr std::size_t max_oversize_factor = 2;
+}  // namespace
+
+FrameRing::FrameRing(std::size_t memory_bytes, std::size_t max_frames, std::size_t preallocated_payload_bytes)
+    : memory_bytes_(memory_bytes), slots_(std::max<std::size_t>(max_frames, 1)) {
+  if (preallocated_payload_bytes == 0) return;
+  std::size_t allocated = 0;
+  for (auto& slot : slots_) {
+    if (allocated != 0 && allocated + preallocated_payload_bytes > memory_bytes_) break;
+    slot.payload.resize(preallocated_payload_bytes);
+    allocated += preallocated_payload_bytes;
+  }
+}
+
+FrameSlot* FrameRing::oldest_unpinned_retained() {
+  FrameSlot* oldest = nullptr;
+  for (auto& slot : slots_)
+    if (slot.state == SlotState::retained && slot.pins == 0 && (!oldest || slot.sequence < oldest->sequence))
+      oldest = &slot;
+  return oldest;
+}
+
+FrameSlot* FrameRing::free_slot_for(std::size_t payload_bytes) {
+  // A buffer that fits without being far too big, else the largest one (it
+  // needs the least growing), else any free slot.
+  FrameSlot* best = nullptr;
+  for (auto& slot : slots_) {
+    if (slot.state != SlotState::free) continue;
+    const std::size_t capacity = slot.payload.size();
+    if (capacity >= payload_bytes && capacity <= max_oversize_factor * std::max<std::size_t>(payload_bytes, 1))
+      return &slot;
+    if (!best || capacity > best->payload.size()) best = &slot;
+  }
+  return best;
 }
 
 FrameSlot* FrameRing::claim_for_fill(std::size_t payload_bytes) {
-  FrameSlot* chosen = nullptr;
-  for (auto& slot : slots_) {
-    if (slot.state == SlotState::free) {
-      chosen = &slot;
-      break;
-    }
-    if (slot.state == SlotState::retained && slot.pins == 0 && (!chosen || slot.sequence < chosen->sequence))
-      chosen = &slot;
+  std::size_t held = held_bytes();
+  while (held != 0 && held + payload_bytes > memory_bytes_) {
+    FrameSlot* overwritten = oldest_unpinned_retained();
+    if (!overwritten) return nullptr;
+    held -= overwritten->payload_bytes;
+    release(*overwritten);
   }
+  FrameSlot* chosen = free_slot_for(payload_bytes);
+  if (!chosen) chosen = oldest_unpinned_retained();  // every slot in use: the frame count is the limit
   if (!chosen) return nullptr;
   chosen->state = SlotState::filling;
   chosen->block_id = 0;
-  if (chosen->payload.size() < payload_bytes) chosen->payload.resize(payload_bytes);
+  chosen->pins = 0;
+  if (chosen->payload.size() < payload_bytes ||
+      chosen->payload.size() > max_oversize_factor * std::max<std::size_t>(payload_bytes, 1)) {
+    std::vector<uint8_t>().swap(chosen->payload);
+    give_back_memory_of_free_slots(payload_bytes);
+    chosen->payload.resize(payload_bytes);
+  }
   chosen->payload_bytes = payload_bytes;
   return chosen;
+}
+
+void FrameRing::give_back_memory_of_free_slots(std::size_t incoming_bytes) {
+  std::size_t allocated = allocated_bytes();
+  for (auto& slot : slots_) {
+    if (allocated + incoming_bytes <= memory_bytes_) return;
+    if (slot.state != SlotState::free || slot.payload.empty()) continue;
+    allocated -= slot.payload.size();
+    std::vector<uint8_t>().swap(slot.payload);
+  }
+}
+
+std::size_t FrameRing::held_bytes() const {
+  std::size_t held = 0;
+  for (const auto& slot : slots_)
+    if (slot.state != SlotState::free) held += slot.payload_bytes;
+  return held;
+}
+
+std::size_t FrameRing::allocated_bytes() const {
+  std::size_t allocated = 0;
+  for (const auto& slot : slots_) allocated += slot.payload.size();
+  return allocated;
 }
 
 void FrameRing::queue(FrameSlot& slot, uint64_t block_id) {
@@ -35,6 +100,7 @@ void FrameRing::queue(FrameSlot& slot, uint64_t block_id) {
 void FrameRing::release(FrameSlot& slot) {
   slot.state = SlotState::free;
   slot.block_id = 0;
+  slot.payload_bytes = 0;
 }
 
 FrameSlot* FrameRing::oldest_queued() {

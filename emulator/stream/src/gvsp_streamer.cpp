@@ -54,7 +54,8 @@ GvspStreamer::GvspStreamer(const StreamClock& clock, StreamerOptions options)
       socket_(io_, asio::ip::udp::endpoint(options.interface_address, options.source_port)),
       sender_(socket_.native_handle(),
               options.udp_segmentation_offload.value_or(constants_.pacing.udp_segmentation_offload)),
-      ring_(options.ring_slots != 0 ? options.ring_slots : constants_.frame_ring_slots,
+      ring_(options.frame_memory_bytes != 0 ? options.frame_memory_bytes : constants_.frame_memory_bytes,
+            options.max_frames != 0 ? options.max_frames : constants_.frame_memory_max_frames,
             options.preallocated_payload_bytes),
       injector_(options.faults),
       pacer_(pacing_for(settings_, constants_, max_burst_limit, false)),
@@ -141,7 +142,10 @@ FrameBufferLease GvspStreamer::acquire_frame_buffer(std::size_t payload_bytes) {
   std::lock_guard lock(mutex_);
   if (stopping_) return {};
   FrameSlot* slot = ring_.claim_for_fill(payload_bytes);
-  if (slot == nullptr && withdraw_resends_of_oldest_retained()) slot = ring_.claim_for_fill(payload_bytes);
+  // Each withdrawal frees one more retained frame, and a frame may need the
+  // memory of several; bounded by the number of slots.
+  for (std::size_t i = 0; slot == nullptr && i < ring_.size() && withdraw_resends_of_oldest_retained(); ++i)
+    slot = ring_.claim_for_fill(payload_bytes);
   if (slot == nullptr) {
     // Offered and dropped. A granted lease counts as submitted only when it is
     // submitted: a producer may give it back unused (e.g. a rejected ROI).

@@ -57,8 +57,15 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   if (pacing.max_burst_packets == 0) throw std::runtime_error("stream.json pacing.max_burst_packets must be >= 1");
   if (pacing.remote_burst_packets == 0) throw std::runtime_error("stream.json pacing.remote_burst_packets must be >= 1");
 
-  constants.frame_ring_slots = stream.value("frame_ring_slots", constants.frame_ring_slots);
-  if (constants.frame_ring_slots < 2) throw std::runtime_error("stream.json frame_ring_slots must be >= 2");
+  constants.frame_memory_bytes = required<std::size_t>(stream, "stream.json", "frame_memory", "bytes");
+  constants.frame_memory_max_frames = required<uint32_t>(stream, "stream.json", "frame_memory", "max_frames");
+  if (constants.frame_memory_max_frames < 2) throw std::runtime_error("stream.json frame_memory.max_frames must be >= 2");
+  // Two full-sensor 16-bit frames: one being sent while the next is read out.
+  const std::size_t full_frame_bytes = required<std::size_t>(camera, "camera.json", "sensor_geometry", "width") *
+                                       required<std::size_t>(camera, "camera.json", "sensor_geometry", "height") * 2;
+  if (constants.frame_memory_bytes < 2 * full_frame_bytes)
+    throw std::runtime_error("stream.json frame_memory.bytes must hold at least two full-sensor 16-bit frames (" +
+                             std::to_string(2 * full_frame_bytes) + " bytes)");
   constants.default_bandwidth_reserve_percent =
       required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_percent");
   constants.default_bandwidth_reserve_accumulation =

@@ -1,9 +1,13 @@
 #pragma once
-// The camera's frame memory: a few slots of payload buffers. A frame waits here
-// while the link is busy with an earlier one and stays after transmission so
-// PACKETRESEND can be served. Buffers are allocated once (and grown only when a
-// bigger payload format appears), never per frame. Not thread-safe: the owner
-// serialises access.
+// The camera's frame memory: a fixed number of bytes, shared by as many
+// frames as fit (up to a bookkeeping limit), so a small ROI buffers more
+// frames than a full one, as in the camera. A frame waits here while the
+// link is busy with an earlier one and stays after transmission so
+// PACKETRESEND can be served; when memory is needed the oldest transmitted
+// frame nobody is resending is overwritten. Buffers are allocated when a
+// slot is first used or a much smaller or bigger payload appears, never per
+// frame in steady state; free slots give their memory back when the total
+// would exceed the budget. Not thread-safe: the owner serialises access.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -30,14 +34,19 @@ struct FrameSlot {
 
 class FrameRing {
  public:
-  FrameRing(std::size_t slot_count, std::size_t preallocated_payload_bytes);
+  // `memory_bytes`: what the frames may hold in all; `max_frames`: at most
+  // this many at once; the first frames' buffers are allocated up front when
+  // `preallocated_payload_bytes` is given.
+  FrameRing(std::size_t memory_bytes, std::size_t max_frames, std::size_t preallocated_payload_bytes = 0);
 
   std::size_t size() const { return slots_.size(); }
   FrameSlot& slot(std::size_t index) { return slots_[index]; }
 
-  // A free slot, else the oldest unpinned retained one; nullptr when every slot
-  // is filling, queued, sending or pinned (frame buffer full). Its buffer holds
-  // at least `payload_bytes`.
+  // A slot whose buffer holds at least `payload_bytes`, with room for them in
+  // the memory, made by overwriting the oldest unpinned retained frames as
+  // needed; nullptr when frames that are filling, queued, being sent or
+  // pinned leave no room (frame buffer full). A frame bigger than the whole
+  // memory is taken only into an otherwise empty memory.
   FrameSlot* claim_for_fill(std::size_t payload_bytes);
   void queue(FrameSlot& slot, uint64_t block_id);
   void release(FrameSlot& slot);  // a claimed slot given back unused
@@ -48,8 +57,19 @@ class FrameRing {
   FrameSlot* find_transmitted(uint64_t block_id, bool extended_ids);
 
   std::size_t count(SlotState state) const;
+  // Payload bytes of the frames held (every slot that is not free).
+  std::size_t held_bytes() const;
+  // Bytes the slots' buffers take (what the memory costs the host).
+  std::size_t allocated_bytes() const;
+  std::size_t memory_bytes() const { return memory_bytes_; }
 
  private:
+  FrameSlot* oldest_unpinned_retained();
+  FrameSlot* free_slot_for(std::size_t payload_bytes);
+  // Frees the buffers of free slots until `incoming_bytes` more fit the budget.
+  void give_back_memory_of_free_slots(std::size_t incoming_bytes);
+
+  std::size_t memory_bytes_;
   std::vector<FrameSlot> slots_;
   uint64_t next_sequence_ = 1;
 };

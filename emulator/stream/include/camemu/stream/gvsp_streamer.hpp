@@ -43,8 +43,9 @@ struct ChannelSettings {
 struct StreamerOptions {
   asio::ip::address_v4 interface_address = asio::ip::address_v4::loopback();
   uint16_t source_port = 0;                    // 0: any
-  std::size_t ring_slots = 0;                  // 0: stream.json frame_ring_slots
-  std::size_t preallocated_payload_bytes = 0;  // per slot; slots grow if a frame is bigger
+  std::size_t frame_memory_bytes = 0;          // 0: stream.json frame_memory.bytes
+  std::size_t max_frames = 0;                  // 0: stream.json frame_memory.max_frames
+  std::size_t preallocated_payload_bytes = 0;  // per frame, for the first frames that fit
   std::optional<bool> udp_segmentation_offload;  // unset: stream.json pacing.udp_segmentation_offload
   std::optional<StreamConstants> constants;      // unset: the embedded camera.json and stream.json
   FaultSettings faults;

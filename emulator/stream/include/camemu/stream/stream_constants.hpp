@@ -1,6 +1,7 @@
 #pragma once
 // Camera constants the streaming half needs, read from the embedded
 // config/camera.json (sensor timing, link) and config/stream.json (pacing, ring).
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 
@@ -44,7 +45,9 @@ struct StreamConstants {
   LinkConstants link;
   SensorTimingConstants sensor;
   PacingConstants pacing;
-  uint32_t frame_ring_slots = 4;
+  // The camera's frame memory (frame_ring.hpp).
+  std::size_t frame_memory_bytes = 75'497'472;
+  uint32_t frame_memory_max_frames = 64;
   ReceiveRingSettings receive_ring;
   uint32_t default_bandwidth_reserve_percent = 10;
   uint32_t default_bandwidth_reserve_accumulation = 10;
