@@ -3,15 +3,19 @@
 # arv-camera-test for each configuration and prints the measured frame rate
 # next to ResultingFrameRateAbs, failures, missing frames and camemu's CPU.
 #
-#   tools/acceptance/stream_rate.sh [--duration S] [--address 127.0.0.N] [--matrix] [--packet-socket]
+#   tools/acceptance/stream_rate.sh [--duration S] [--address 127.0.0.N] [--packet-socket]
+#                                   [--matrix | --one FORMAT HEIGHT PACKET_SIZE ...]
 #
-# Without --matrix it measures the default configuration only (4096x2168 Mono8,
-# 1500-byte packets). Loopback only; it kills only the camemu it started.
+# --one may be repeated (one camemu for all, as with --matrix). Without
+# --matrix or --one it measures the default configuration only
+# (4096x2168 Mono8, 1500-byte packets). Loopback only; it kills only the
+# camemu it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=20
 address=127.0.0.1
 matrix=0
+one=()
 socket_option=--no-packet-socket
 camemu=${CAMEMU:-build/emulator/camemu}
 while (($#)); do
@@ -19,6 +23,7 @@ while (($#)); do
     --duration) duration=$2; shift 2 ;;
     --address) address=$2; shift 2 ;;
     --matrix) matrix=1; shift ;;
+    --one) one+=("$2 $3 $4"); shift 4 ;;
     --packet-socket) socket_option=""; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -86,6 +91,8 @@ if ((matrix)); then
       for packet in 1500 8192; do measure $fmt $height $packet; done
     done
   done
+elif ((${#one[@]})); then
+  for configuration in "${one[@]}"; do measure $configuration; done
 else
   set_feature OffsetY 4
   measure Mono8 2168 1500
