@@ -7,6 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "camemu/stream/gvsp_codec.hpp"
@@ -227,19 +229,21 @@ TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
 }
 
 TEST_F(GvspStreamerTest, TheFrameMemoryHoldsMoreSmallFramesThanBigOnes) {
-  // The same memory (4 frames of 100 rows) holds 20 frames of 20 rows.
-  const auto big = test_payload(540 * 100, 11);
-  const auto small = test_payload(540 * 20, 12);
+  // The same memory (4 frames of 200 rows) holds 16 frames of 50 rows. At
+  // 10 ms per packet the first frame's second burst (of 53 packets) is due
+  // 320 ms after its first, so none has left the memory when the last comes.
+  const auto big = test_payload(540 * 200, 11);
+  const auto small = test_payload(540 * 50, 12);
   GvspStreamer streamer(clock_, memory_for(4, big.size()));
   ChannelSettings settings;
   settings.packet_size = 576;
-  settings.packet_delay_ticks = 125000;  // 1 ms per packet: the link keeps them all waiting
+  settings.packet_delay_ticks = 1'250'000;  // 10 ms per packet
   streamer.set_channel_settings(settings);
   streamer.set_destination(receiver_.endpoint());
   int accepted = 0;
-  for (int i = 0; i < 25; ++i) accepted += streamer.submit_frame(small_frame(small, 540, 20)).accepted;
-  EXPECT_EQ(accepted, 20);
-  EXPECT_EQ(streamer.statistics().frames_dropped_buffer_full, 5u);
+  for (int i = 0; i < 20; ++i) accepted += streamer.submit_frame(small_frame(small, 540, 50)).accepted;
+  EXPECT_EQ(accepted, 16);
+  EXPECT_EQ(streamer.statistics().frames_dropped_buffer_full, 4u);
   streamer.stop();
 }
 
@@ -256,64 +260,95 @@ class JumpingClock final : public StreamClock {
   std::atomic<int64_t> offset_ns_{0};
 };
 
-TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
-  // The camera's link never pauses, so link time the sender lost (here a
-  // 10 s jump of the clock right after two frames were queued) is repaid at
-  // the catch-up rate, through the next frame as well: that frame's
-  // transmission counts from when the camera had it. Were the debt forgiven
-  // at its start, it would take its full link time, >= 168 ms here.
-  JumpingClock clock;
+// A streamer on `clock` whose link takes 1 ms per 576-byte packet and which
+// catches up at 50x the link rate, sending to `receiver`.
+std::unique_ptr<GvspStreamer> slow_link_streamer(const StreamClock& clock, LoopbackReceiver& receiver) {
   StreamerOptions options;
   options.constants = stream_constants();
   options.constants->pacing.catch_up_rate_factor = 50;
-  GvspStreamer streamer(clock, options);
-  LoopbackReceiver receiver;
+  auto streamer = std::make_unique<GvspStreamer>(clock, options);
   ChannelSettings settings;
   settings.packet_size = 576;
   settings.packet_delay_ticks = 125000;  // 1 ms of link time per packet
-  streamer.set_channel_settings(settings);
-  streamer.set_destination(receiver.endpoint());
+  streamer->set_channel_settings(settings);
+  streamer->set_destination(receiver.endpoint());
+  return streamer;
+}
+
+SubmitResult submit_leased(GvspStreamer& streamer, const std::vector<uint8_t>& payload, uint32_t height,
+                           std::optional<int64_t> in_memory_since_ns) {
+  FrameBufferLease lease = streamer.acquire_frame_buffer(payload.size());
+  if (!lease) return {};
+  std::copy(payload.begin(), payload.end(), lease.buffer().begin());
+  return streamer.submit_frame(std::move(lease), small_frame(payload, 540, height).leader, 0, in_memory_since_ns);
+}
+
+TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
+  // The camera's link never pauses, so link time the sender lost (here a 10 s
+  // jump of the clock while the first of two queued frames is on the link)
+  // is repaid at the catch-up rate, through the second frame as well: it
+  // follows the first on the link's clock. Were the debt forgiven at its
+  // start, it would take its full link time, >= 168 ms here.
+  JumpingClock clock;
+  LoopbackReceiver receiver;
+  const auto streamer = slow_link_streamer(clock, receiver);
   const auto first = test_payload(540 * 40, 8);    // 40 ms of link time
   const auto second = test_payload(540 * 200, 9);  // 200 ms
-  ASSERT_TRUE(streamer.submit_frame(small_frame(first, 540, 40)).accepted);
-  ASSERT_TRUE(streamer.submit_frame(small_frame(second, 540, 200)).accepted);
+  ASSERT_TRUE(streamer->submit_frame(small_frame(first, 540, 40)).accepted);
+  ASSERT_TRUE(streamer->submit_frame(small_frame(second, 540, 200)).accepted);
+  auto datagrams = receiver.receive(2s, 1);  // the first frame is on the link
+  ASSERT_EQ(datagrams.size(), 1u);
   clock.jump(10s);
   const auto jumped = std::chrono::steady_clock::now();
-  ASSERT_TRUE(streamer.wait_until_idle(5s));
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
   const auto catching_up = std::chrono::steady_clock::now() - jumped;
   // At 50x the link rate the 200 ms frame takes 4 ms; the rest is the wait
   // for the first frame's next burst (<= 32 ms) and scheduling.
   EXPECT_LT(catching_up, 100ms);
-  const auto blocks = reassemble(receiver.receive(200ms));
+  for (auto& datagram : receiver.receive(200ms)) datagrams.push_back(std::move(datagram));
+  const auto blocks = reassemble(datagrams);
   ASSERT_EQ(blocks.size(), 2u);
   EXPECT_EQ(blocks.begin()->second.payload(), first);
   EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
 }
 
-TEST(GvspStreamerPacing, AFrameSynthesisedLateLeavesAsIfTheCameraHadSentItFromItsReadoutEnd) {
-  // The emulator makes a frame after the camera's readout end; had the camera
-  // had it 10 s ago, its link would have sent it long since, so the frame
-  // goes at the catch-up rate rather than taking its 200 ms of link time.
-  HostStreamClock clock;
-  StreamerOptions options;
-  options.constants = stream_constants();
-  options.constants->pacing.catch_up_rate_factor = 50;
-  GvspStreamer streamer(clock, options);
+TEST(GvspStreamerPacing, AFrameTheCameraHadWhileTheLinkWasBusyLeavesOnTheLinksClock) {
+  // The camera had the second frame while its link still carried the first;
+  // the emulator finished synthesising it 10 s later. A camera would have
+  // sent it right after the first, so it goes at the catch-up rate instead of
+  // taking its 200 ms of link time from when the emulator had it.
+  JumpingClock clock;
   LoopbackReceiver receiver;
-  ChannelSettings settings;
-  settings.packet_size = 576;
-  settings.packet_delay_ticks = 125000;  // 1 ms of link time per packet
-  streamer.set_channel_settings(settings);
-  streamer.set_destination(receiver.endpoint());
-  const auto payload = test_payload(540 * 200, 10);
-  const FrameToSend frame = small_frame(payload, 540, 200);
-  FrameBufferLease lease = streamer.acquire_frame_buffer(payload.size());
-  ASSERT_TRUE(lease);
-  std::copy(payload.begin(), payload.end(), lease.buffer().begin());
+  const auto streamer = slow_link_streamer(clock, receiver);
+  const auto first = test_payload(540 * 40, 10);
+  const auto second = test_payload(540 * 200, 11);
+  ASSERT_TRUE(submit_leased(*streamer, first, 40, std::nullopt).accepted);
+  auto datagrams = receiver.receive(2s, 1);
+  ASSERT_EQ(datagrams.size(), 1u);
+  const int64_t camera_had_second = clock.now_ns();  // the first frame is on the link
+  clock.jump(10s);
   const auto submitted = std::chrono::steady_clock::now();
-  ASSERT_TRUE(streamer.submit_frame(std::move(lease), frame.leader, 0, clock.now_ns() - 10'000'000'000).accepted);
-  ASSERT_TRUE(streamer.wait_until_idle(5s));
+  ASSERT_TRUE(submit_leased(*streamer, second, 200, camera_had_second).accepted);
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
   EXPECT_LT(std::chrono::steady_clock::now() - submitted, 100ms);
+  for (auto& datagram : receiver.receive(200ms)) datagrams.push_back(std::move(datagram));
+  const auto blocks = reassemble(datagrams);
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
+}
+
+TEST(GvspStreamerPacing, AFrameTheCameraHadWhileTheLinkWasIdleTakesItsFullLinkTime) {
+  // Had 10 s before the emulator finished it, on an idle link: the synthesis
+  // only shifts it; no catch-up burst squeezes its packets (GevSCPD here).
+  HostStreamClock clock;
+  LoopbackReceiver receiver;
+  const auto streamer = slow_link_streamer(clock, receiver);
+  const auto payload = test_payload(540 * 200, 12);
+  const auto submitted = std::chrono::steady_clock::now();
+  ASSERT_TRUE(submit_leased(*streamer, payload, 200, clock.now_ns() - 10'000'000'000).accepted);
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
+  // 202 packets at 1 ms; the first burst leaves at once.
+  EXPECT_GE(std::chrono::steady_clock::now() - submitted, 160ms);
   const auto blocks = reassemble(receiver.receive(200ms));
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks.begin()->second.payload(), payload);
@@ -324,31 +359,31 @@ TEST_F(GvspStreamerTest, PendingResendsDoNotStopAcquisition) {
   // for every packet of all four retained frames queued, pinning all the
   // memory.
   const auto payload = test_payload(540 * 100, 7);
-  GvspStreamer streamer_(clock_, memory_for(4, payload.size()));
+  GvspStreamer streamer(clock_, memory_for(4, payload.size()));
   ChannelSettings settings;
   settings.packet_size = 576;
   settings.bandwidth_reserve_percent = 0;
   settings.bandwidth_reserve_accumulation = 1;
-  streamer_.set_channel_settings(settings);
-  streamer_.set_destination(receiver_.endpoint());
+  streamer.set_channel_settings(settings);
+  streamer.set_destination(receiver_.endpoint());
   std::vector<uint64_t> block_ids;
   for (int i = 0; i < 4; ++i) {
-    block_ids.push_back(streamer_.submit_frame(small_frame(payload, 540, 100)).block_id);
-    ASSERT_TRUE(streamer_.wait_until_idle(2s));
+    block_ids.push_back(streamer.submit_frame(small_frame(payload, 540, 100)).block_id);
+    ASSERT_TRUE(streamer.wait_until_idle(2s));
   }
   receiver_.receive(100ms);
-  for (const uint64_t block_id : block_ids) streamer_.resend(ResendRequest{0, block_id, 0, 101, false});
+  for (const uint64_t block_id : block_ids) streamer.resend(ResendRequest{0, block_id, 0, 101, false});
 
   // The camera overwrites its oldest frame instead of refusing new ones; that
   // frame's pending resends are answered PACKET_UNAVAILABLE.
-  FrameBufferLease lease = streamer_.acquire_frame_buffer(payload.size());
+  FrameBufferLease lease = streamer.acquire_frame_buffer(payload.size());
   EXPECT_TRUE(lease);
-  const auto statistics = streamer_.statistics();
+  const auto statistics = streamer.statistics();
   EXPECT_EQ(statistics.frames_dropped_buffer_full, 0u);
   EXPECT_GE(statistics.resend_jobs_withdrawn, 1u);
   lease = {};
-  ASSERT_TRUE(streamer_.wait_until_idle(5s));
-  EXPECT_GE(streamer_.statistics().unavailable_answers, 1u);
+  ASSERT_TRUE(streamer.wait_until_idle(5s));
+  EXPECT_GE(streamer.statistics().unavailable_answers, 1u);
 }
 
 TEST_F(GvspStreamerTest, LeasedBuffersAreSentWithoutCopyAndUnusedLeasesFreeTheirSlot) {

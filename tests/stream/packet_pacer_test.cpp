@@ -94,7 +94,7 @@ TEST(PacketPacer, AFrameAfterAnIdleLinkOwesNothing) {
   PacketPacer pacer(settings);
   const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
   pacer.schedule_burst(0, burst);
-  pacer.defer_until(1'000'000'000);  // the streamer does this at every frame start
+  pacer.start_frame(1'000'000'000, 1'000'000'000, 0);  // the streamer does this at every frame start
   const int64_t first = pacer.schedule_burst(1'000'000'000, burst);
   const int64_t second = pacer.schedule_burst(1'000'000'000, burst);
   EXPECT_EQ(first, 1'000'000'000);
@@ -133,24 +133,39 @@ TEST(PacketPacer, DebtIsRepaidInFullAtTwiceTheLinkRateAtMost) {
   EXPECT_NEAR(repaid_after_stall(long_stall, burst, 1'000'000'000), 1'000'000'000 - burst, 2.0 * burst);
 }
 
-TEST(PacketPacer, AFrameStartKeepsTheDebtOfABusyLinkButNotTheIdleTimeOfAnIdleOne) {
+TEST(PacketPacer, AFrameTheCameraHadWhileTheLinkWasBusyFollowsOnTheLinksClock) {
   PacingSettings settings;
   settings.max_burst_packets = 16;
-  const int64_t burst = 16 * PacketPacer(settings).wire_time_ns(full_packet_udp_bytes);
+  PacketPacer pacer(settings);
+  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  // The link is busy until 1 ms; the camera had the next frame at 0.5 ms, the
+  // emulator only at 11 ms: the frame's first burst owes the 10 ms since 1 ms.
+  pacer.schedule_burst(0, 1'000'000);
+  pacer.start_frame(500'000, 11'000'000, 0);
+  EXPECT_EQ(pacer.schedule_burst(11'000'000, burst), 1'000'000);
+  // GevSCFTD counts from when the camera had the frame.
+  PacketPacer delayed(settings);
+  delayed.schedule_burst(0, 1'000'000);
+  delayed.start_frame(500'000, 11'000'000, 2'000'000);
+  EXPECT_EQ(delayed.schedule_burst(11'000'000, burst), 2'500'000);
+}
 
-  // The camera had the next frame at 1 ms, while its link was still busy;
-  // the sender gets to it 10 ms late: the frame's first burst owes those 10 ms.
-  PacketPacer busy(settings);
-  busy.schedule_burst(0, 1'000'000);
-  busy.defer_until(1'000'000);
-  EXPECT_EQ(busy.schedule_burst(11'000'000, burst), 1'000'000);
-
-  // A link idle until the frame arrived at 50 ms owes nothing for that.
-  PacketPacer idle(settings);
-  idle.schedule_burst(0, burst);
-  idle.defer_until(50'000'000);
-  EXPECT_EQ(idle.schedule_burst(50'000'000, burst), 50'000'000);
-  EXPECT_EQ(idle.schedule_burst(50'000'000, burst), 50'000'000 + burst);
+TEST(PacketPacer, AFrameTheCameraHadWhileTheLinkWasIdleStartsWhenTheEmulatorHasIt) {
+  PacingSettings settings;
+  settings.max_burst_packets = 16;
+  PacketPacer pacer(settings);
+  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
+  // Idle since ~0.2 ms; the camera had the frame at 50 ms, the emulator at
+  // 75 ms (synthesis): no debt for those 25 ms, and GevSCFTD (1 ms) is kept.
+  pacer.schedule_burst(0, burst);
+  pacer.start_frame(50'000'000, 75'000'000, 1'000'000);
+  EXPECT_EQ(pacer.schedule_burst(75'000'000, burst), 76'000'000);
+  EXPECT_EQ(pacer.schedule_burst(76'000'000, burst), 76'000'000 + burst);
+  // The sending thread getting to it late (at 80 ms) is repaid, though.
+  PacketPacer late(settings);
+  late.schedule_burst(0, burst);
+  late.start_frame(50'000'000, 75'000'000, 0);
+  EXPECT_EQ(late.schedule_burst(80'000'000, burst), 75'000'000);
 }
 
 TEST(PacketPacer, BurstsAreCappedInBytesForBigPackets) {
@@ -172,9 +187,9 @@ TEST(PacketPacer, BurstsAreCappedInBytesForBigPackets) {
   EXPECT_TRUE(pacer.burst_has_room(0, 0, 60000));  // a lone jumbo packet still goes
 }
 
-TEST(PacketPacer, DeferDelaysTheNextRelease) {
+TEST(PacketPacer, TheFrameTransmissionDelayHoldsTheFirstBurst) {
   PacketPacer pacer(PacingSettings{});
-  pacer.defer_until(5000);
+  pacer.start_frame(0, 0, 5000);
   EXPECT_EQ(pacer.schedule_burst(0, 100), 5000);
 }
 

@@ -36,8 +36,13 @@ TEST(StreamConstants, AFrameMemoryTooSmallForTwoFullFramesIsRefusedNamingTheFiel
   EXPECT_NE(parse_error(camera, stream).find("frame_memory.bytes"), std::string::npos);
   stream["frame_memory"]["bytes"] = 4112 * 2176 * 2 * 2;
   EXPECT_EQ(parse_error(camera, stream), "");
-  stream["frame_memory"]["max_frames"] = 1;
-  EXPECT_NE(parse_error(camera, stream).find("frame_memory.max_frames"), std::string::npos);
+  stream["frame_memory"]["bytes"] = -1;
+  EXPECT_NE(parse_error(camera, stream).find("frame_memory.bytes"), std::string::npos);
+  stream["frame_memory"]["bytes"] = 4112 * 2176 * 2 * 2;
+  for (const int frames : {1, 1025}) {
+    stream["frame_memory"]["max_frames"] = frames;
+    EXPECT_NE(parse_error(camera, stream).find("frame_memory.max_frames"), std::string::npos) << frames;
+  }
   stream.erase("frame_memory");
   EXPECT_NE(parse_error(camera, stream).find("frame_memory.bytes is missing"), std::string::npos);
 }

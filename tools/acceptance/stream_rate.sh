@@ -58,13 +58,14 @@ measure() {  # format height packet_size
   sleep 3
   # The client itself (the child of `timeout`): on a small machine the two
   # share the cores, and what one takes the other lacks.
-  local client_process; client_process=$(pgrep -P $client | head -1)
+  local client_process; client_process=$(pgrep -P $client | head -1 || true)
+  client_ticks() { if [[ -n $client_process ]]; then cpu_ticks "$client_process" 2>/dev/null || echo -1; else echo -1; fi; }
   local ticks0 h0 ticks1 h1 c0 c1 client0 client1
-  ticks0=$(cpu_ticks); client0=$(cpu_ticks "$client_process"); h0=$(date +%s%N); c0=$(stream_counters)
+  ticks0=$(cpu_ticks); client0=$(client_ticks); h0=$(date +%s%N); c0=$(stream_counters)
   sleep $((duration - 4))
-  ticks1=$(cpu_ticks); client1=$(cpu_ticks "$client_process"); h1=$(date +%s%N); c1=$(stream_counters)
+  ticks1=$(cpu_ticks); client1=$(client_ticks); h1=$(date +%s%N); c1=$(stream_counters)
   wait $client || true
-  python3 - "$1" "$2" "$3" "$expected" "$c0" "$c1" "$((h1 - h0))" "$((ticks1 - ticks0))" "$((client1 - client0))" "$(getconf CLK_TCK)" "$log" <<'PY'
+  python3 - "$1" "$2" "$3" "$expected" "$c0" "$c1" "$((h1 - h0))" "$((ticks1 - ticks0))" "$( ((client0 >= 0 && client1 >= 0)) && echo $((client1 - client0)) || echo n/a)" "$(getconf CLK_TCK)" "$log" <<'PY'
 import re, sys
 fmt, height, packet, expected, c0, c1, host_ns, ticks, client_ticks, hz, log = sys.argv[1:]
 (t0, exposed0, sent0, dropped0), (t1, exposed1, sent1, dropped1) = [[float(v) for v in c.split()] for c in (c0, c1)]
@@ -74,12 +75,13 @@ out = open(log).read()
 fps = frames / seconds
 camera_fps = exposed / seconds
 field = lambda name: int(re.search(name + r"\s*=\s*(\d+)", out).group(1)) if re.search(name + r"\s*=", out) else -1
-cpu, client_cpu = (int(t) / int(hz) / (int(host_ns) / 1e9) * 100 for t in (ticks, client_ticks))
+cpu = int(ticks) / int(hz) / (int(host_ns) / 1e9) * 100
+client_cpu = f"{int(client_ticks) / int(hz) / (int(host_ns) / 1e9) * 100:5.1f} %" if client_ticks != "n/a" else "  n/a"
 print(f"{fmt:13s} {height:>5s} {packet:>5s}  expected {float(expected):7.3f} fps  camera {camera_fps:7.3f} fps "
       f"({(camera_fps / float(expected) - 1) * 100:+5.2f} %)  sent {fps:7.3f} fps ({(fps / float(expected) - 1) * 100:+5.2f} %)  "
       f"dropped {dropped}  completed {field('n_completed_buffers'):5d}  "
       f"failures {field('n_failures'):4d}  missing frames {field('n_missing_frames'):4d}  "
-      f"missing packets {field('n_missing_packets'):6d}  resent {field('n_resent_packets'):6d}  camemu CPU {cpu:5.1f} %  client CPU {client_cpu:5.1f} %")
+      f"missing packets {field('n_missing_packets'):6d}  resent {field('n_resent_packets'):6d}  camemu CPU {cpu:5.1f} %  client CPU {client_cpu}")
 PY
   rm -f "$log"
 }

@@ -4,13 +4,6 @@
 
 namespace camemu::stream {
 
-namespace {
-// A reused buffer more than this many times the payload is replaced by one
-// of the payload's size, so that memory freed by a smaller ROI or format is
-// given back instead of staying with frames that no longer need it.
-constexpr std::size_t max_oversize_factor = 2;
-}  // namespace
-
 FrameRing::FrameRing(std::size_t memory_bytes, std::size_t max_frames, std::size_t preallocated_payload_bytes)
     : memory_bytes_(memory_bytes), slots_(std::max<std::size_t>(max_frames, 1)) {
   if (preallocated_payload_bytes == 0) return;
@@ -31,40 +24,61 @@ FrameSlot* FrameRing::oldest_unpinned_retained() {
 }
 
 FrameSlot* FrameRing::free_slot_for(std::size_t payload_bytes) {
-  // A buffer that fits without being far too big, else the largest one (it
-  // needs the least growing), else any free slot.
-  FrameSlot* best = nullptr;
+  // A buffer of exactly this size (a stream's frames all have the same
+  // size), else any free slot, whose buffer is then replaced.
+  FrameSlot* any = nullptr;
   for (auto& slot : slots_) {
     if (slot.state != SlotState::free) continue;
-    const std::size_t capacity = slot.payload.size();
-    if (capacity >= payload_bytes && capacity <= max_oversize_factor * std::max<std::size_t>(payload_bytes, 1))
-      return &slot;
-    if (!best || capacity > best->payload.size()) best = &slot;
+    if (slot.payload.size() == payload_bytes) return &slot;
+    if (!any) any = &slot;
   }
-  return best;
+  return any;
+}
+
+std::size_t FrameRing::kept_bytes() const {
+  std::size_t kept = 0;
+  for (const auto& slot : slots_) {
+    const bool overwritable = slot.state == SlotState::free || (slot.state == SlotState::retained && slot.pins == 0);
+    if (!overwritable) kept += slot.payload_bytes;
+  }
+  return kept;
+}
+
+bool FrameRing::has_room_once_resends_end(std::size_t payload_bytes) const {
+  std::size_t waiting = 0;
+  bool any_retained = false;
+  for (const auto& slot : slots_) {
+    if (slot.state == SlotState::retained) any_retained = true;
+    else if (slot.state != SlotState::free) waiting += slot.payload_bytes;
+  }
+  const bool bytes_fit = waiting == 0 || waiting + payload_bytes <= memory_bytes_;
+  return bytes_fit && (any_retained || count(SlotState::free) != 0);
 }
 
 FrameSlot* FrameRing::claim_for_fill(std::size_t payload_bytes) {
+  // Nothing is overwritten unless the frame will then fit: frames still
+  // waiting for the link, or being resent, keep their memory.
+  const std::size_t kept = kept_bytes();
+  if (kept != 0 && kept + payload_bytes > memory_bytes_) return nullptr;
+  if (count(SlotState::free) == 0 && oldest_unpinned_retained() == nullptr) return nullptr;
   std::size_t held = held_bytes();
   while (held != 0 && held + payload_bytes > memory_bytes_) {
     FrameSlot* overwritten = oldest_unpinned_retained();
-    if (!overwritten) return nullptr;
-    held -= overwritten->payload_bytes;
+    held -= overwritten->payload_bytes;  // exists: the kept bytes alone leave room
     release(*overwritten);
   }
   FrameSlot* chosen = free_slot_for(payload_bytes);
   if (!chosen) chosen = oldest_unpinned_retained();  // every slot in use: the frame count is the limit
-  if (!chosen) return nullptr;
   chosen->state = SlotState::filling;
   chosen->block_id = 0;
   chosen->pins = 0;
-  if (chosen->payload.size() < payload_bytes ||
-      chosen->payload.size() > max_oversize_factor * std::max<std::size_t>(payload_bytes, 1)) {
+  chosen->payload_bytes = payload_bytes;
+  if (chosen->payload.size() != payload_bytes) {
     std::vector<uint8_t>().swap(chosen->payload);
     give_back_memory_of_free_slots(payload_bytes);
     chosen->payload.resize(payload_bytes);
   }
-  chosen->payload_bytes = payload_bytes;
+  give_back_memory_of_free_slots(0);
   return chosen;
 }
 

@@ -142,10 +142,13 @@ FrameBufferLease GvspStreamer::acquire_frame_buffer(std::size_t payload_bytes) {
   std::lock_guard lock(mutex_);
   if (stopping_) return {};
   FrameSlot* slot = ring_.claim_for_fill(payload_bytes);
-  // Each withdrawal frees one more retained frame, and a frame may need the
-  // memory of several; bounded by the number of slots.
-  for (std::size_t i = 0; slot == nullptr && i < ring_.size() && withdraw_resends_of_oldest_retained(); ++i)
-    slot = ring_.claim_for_fill(payload_bytes);
+  // Resends are given up only when that makes room: each withdrawal frees
+  // one more retained frame, and a frame may need the memory of several.
+  // Bounded by the number of slots.
+  if (slot == nullptr && ring_.has_room_once_resends_end(payload_bytes)) {
+    for (std::size_t i = 0; slot == nullptr && i < ring_.size() && withdraw_resends_of_oldest_retained(); ++i)
+      slot = ring_.claim_for_fill(payload_bytes);
+  }
   if (slot == nullptr) {
     // Offered and dropped. A granted lease counts as submitted only when it is
     // submitted: a producer may give it back unused (e.g. a rejected ROI).
@@ -170,7 +173,8 @@ SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::Im
   slot->packet_size = settings_.packet_size;
   slot->extended_ids = settings_.extended_ids;
   const int64_t now_ns = clock_.now_ns();
-  slot->queued_at_ns = std::min(in_memory_since_ns.value_or(now_ns), now_ns);
+  slot->submitted_at_ns = now_ns;
+  slot->in_camera_since_ns = std::min(in_memory_since_ns.value_or(now_ns), now_ns);
   last_block_id_ = gvsp::next_block_id(last_block_id_, settings_.extended_ids);
   ring_.queue(*slot, last_block_id_);
   wake_.notify_one();
@@ -306,14 +310,16 @@ void GvspStreamer::start_next_frame() {
     current_packet_count_ = count;
     next_packet_id_ = 0;
     apply_pacing_settings();
-    // From when the camera had the frame, not from when this thread got to
-    // it: a link that is behind (a late thread, a hold for the host's
-    // receive queue) keeps its debt across frames and repays it. Counting
-    // from `now` forgave it at every frame start; at the link-limited frame
-    // rate, where the link never idles, each forgiven moment stayed lost
-    // until the frame buffer overflowed (the camera dropped 23-29 frames in
-    // 30 s over loopback to arv-camera-test; 0-1 since).
-    pacer_.defer_until(slot->queued_at_ns + ticks_to_ns(settings_.frame_transmission_delay_ticks, constants_));
+    // On the link's clock while the link was still busy when the camera had
+    // the frame: time lost by a late thread, a hold for the host's receive
+    // queue or the synthesis is then repaid across frames. Counting every
+    // frame from the moment this thread got to it forgave that time at each
+    // frame start; at the link-limited frame rate, where the link never
+    // idles, each forgiven moment stayed lost until the frame memory
+    // overflowed (the camera dropped 23-29 frames in 30 s over loopback to
+    // arv-camera-test; 0-3 since).
+    pacer_.start_frame(slot->in_camera_since_ns, slot->submitted_at_ns,
+                       ticks_to_ns(settings_.frame_transmission_delay_ticks, constants_));
   }
 }
 

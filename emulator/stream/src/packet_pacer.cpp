@@ -36,8 +36,10 @@ bool PacketPacer::burst_has_room(std::size_t packets, std::size_t bytes, std::si
   return packets < settings_.max_burst_packets && bytes + next_bytes <= settings_.max_burst_bytes;
 }
 
-void PacketPacer::defer_until(int64_t not_before_ns) {
-  link_free_at_ns_ = std::max(link_free_at_ns_, not_before_ns);
+void PacketPacer::start_frame(int64_t camera_had_it_ns, int64_t emulator_had_it_ns, int64_t transmission_delay_ns) {
+  const bool link_was_busy = link_free_at_ns_ != never_ns && link_free_at_ns_ > camera_had_it_ns;
+  const int64_t not_before = (link_was_busy ? camera_had_it_ns : emulator_had_it_ns) + transmission_delay_ns;
+  link_free_at_ns_ = link_free_at_ns_ == never_ns ? not_before : std::max(link_free_at_ns_, not_before);
 }
 
 ResendBudget::ResendBudget(double link_bytes_per_second, uint32_t reserve_percent, uint32_t accumulation,

@@ -22,6 +22,9 @@ T required(const nlohmann::json& object, const char* file, const char* section, 
   }
 }
 
+// Slots are bookkeeping, searched linearly on every frame.
+constexpr int64_t max_frame_memory_frames = 1024;
+
 }  // namespace
 
 StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohmann::json& stream) {
@@ -57,9 +60,15 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   if (pacing.max_burst_packets == 0) throw std::runtime_error("stream.json pacing.max_burst_packets must be >= 1");
   if (pacing.remote_burst_packets == 0) throw std::runtime_error("stream.json pacing.remote_burst_packets must be >= 1");
 
-  constants.frame_memory_bytes = required<std::size_t>(stream, "stream.json", "frame_memory", "bytes");
-  constants.frame_memory_max_frames = required<uint32_t>(stream, "stream.json", "frame_memory", "max_frames");
-  if (constants.frame_memory_max_frames < 2) throw std::runtime_error("stream.json frame_memory.max_frames must be >= 2");
+  // Read signed, so that a negative value is refused rather than wrapped.
+  const int64_t memory_bytes = required<int64_t>(stream, "stream.json", "frame_memory", "bytes");
+  const int64_t max_frames = required<int64_t>(stream, "stream.json", "frame_memory", "max_frames");
+  if (max_frames < 2 || max_frames > max_frame_memory_frames)
+    throw std::runtime_error("stream.json frame_memory.max_frames must be in [2, " +
+                             std::to_string(max_frame_memory_frames) + "]");
+  if (memory_bytes < 0) throw std::runtime_error("stream.json frame_memory.bytes must not be negative");
+  constants.frame_memory_bytes = static_cast<std::size_t>(memory_bytes);
+  constants.frame_memory_max_frames = static_cast<uint32_t>(max_frames);
   // Two full-sensor 16-bit frames: one being sent while the next is read out.
   const std::size_t full_frame_bytes = required<std::size_t>(camera, "camera.json", "sensor_geometry", "width") *
                                        required<std::size_t>(camera, "camera.json", "sensor_geometry", "height") * 2;

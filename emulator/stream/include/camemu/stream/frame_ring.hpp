@@ -4,10 +4,11 @@
 // frames than a full one, as in the camera. A frame waits here while the
 // link is busy with an earlier one and stays after transmission so
 // PACKETRESEND can be served; when memory is needed the oldest transmitted
-// frame nobody is resending is overwritten. Buffers are allocated when a
-// slot is first used or a much smaller or bigger payload appears, never per
-// frame in steady state; free slots give their memory back when the total
-// would exceed the budget. Not thread-safe: the owner serialises access.
+// frame nobody is resending is overwritten. A buffer is allocated when a
+// slot is first used or the payload size changes (ROI, format, chunks),
+// never per frame in steady state; free slots give their buffers back
+// whenever the buffers would total more than the budget. Not thread-safe:
+// the owner serialises access.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,7 +28,8 @@ struct FrameSlot {
   uint32_t packet_size = 0;   // as transmitted, so resends match the original
   bool extended_ids = false;
   uint32_t pins = 0;          // pending resends reading this slot
-  int64_t queued_at_ns = 0;   // stream-clock time the camera had it (its transmission may start)
+  int64_t in_camera_since_ns = 0;  // stream-clock time the camera had the whole frame (readout end)
+  int64_t submitted_at_ns = 0;     // stream-clock time the emulator had it (after synthesis)
   std::vector<uint8_t> payload;
   std::size_t payload_bytes = 0;
 };
@@ -42,12 +44,15 @@ class FrameRing {
   std::size_t size() const { return slots_.size(); }
   FrameSlot& slot(std::size_t index) { return slots_[index]; }
 
-  // A slot whose buffer holds at least `payload_bytes`, with room for them in
-  // the memory, made by overwriting the oldest unpinned retained frames as
-  // needed; nullptr when frames that are filling, queued, being sent or
-  // pinned leave no room (frame buffer full). A frame bigger than the whole
-  // memory is taken only into an otherwise empty memory.
+  // A slot whose buffer holds `payload_bytes`, with room for them in the
+  // memory, made by overwriting the oldest unpinned retained frames as
+  // needed; nullptr, with nothing overwritten, when frames that are filling,
+  // queued, being sent or pinned leave no room (frame buffer full). A frame
+  // bigger than the whole memory is taken only into an otherwise empty one.
   FrameSlot* claim_for_fill(std::size_t payload_bytes);
+  // Whether claim_for_fill would succeed if no retained frame were pinned by
+  // pending resends (worth withdrawing them for).
+  bool has_room_once_resends_end(std::size_t payload_bytes) const;
   void queue(FrameSlot& slot, uint64_t block_id);
   void release(FrameSlot& slot);  // a claimed slot given back unused
 
@@ -65,6 +70,8 @@ class FrameRing {
 
  private:
   FrameSlot* oldest_unpinned_retained();
+  // Payload bytes of the frames that must not be overwritten.
+  std::size_t kept_bytes() const;
   FrameSlot* free_slot_for(std::size_t payload_bytes);
   // Frees the buffers of free slots until `incoming_bytes` more fit the budget.
   void give_back_memory_of_free_slots(std::size_t incoming_bytes);

@@ -131,9 +131,10 @@ class GvspStreamer {
   FrameBufferLease acquire_frame_buffer(std::size_t payload_bytes);
   // `in_memory_since_ns`: the stream-clock time the camera had the whole
   // frame (its readout end), when the frame reaches the streamer later than
-  // that (the emulator synthesises it after the readout); unset: now. Its
-  // transmission counts from then, so time the link waited for the
-  // synthesis is repaid like any other lost link time.
+  // that (the emulator synthesises it after the readout); unset: now. If the
+  // link was still busy with earlier frames then, the frame follows them on
+  // the link's clock and the time the link waited for the synthesis is
+  // repaid (PacketPacer::start_frame).
   SubmitResult submit_frame(FrameBufferLease&& lease, const gvsp::ImageLeader& leader, uint32_t trailer_size_y = 0,
                             std::optional<int64_t> in_memory_since_ns = std::nullopt);
   void resend(const ResendRequest& request);

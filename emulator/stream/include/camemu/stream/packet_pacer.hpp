@@ -22,11 +22,10 @@ struct PacingSettings {
   // for a host's receive queue, owes link time: the camera's link never
   // pauses. It repays it with the same small bursts spaced closer, at most
   // `catch_up_rate_factor` x the link rate, never with one long burst. Debt
-  // is never forgotten: at the link-limited frame rate the link has no idle
-  // time in which forgotten debt could be made up, so the camera would fall
-  // behind for good and drop frames once its buffer filled. What bounds it
-  // is the data the camera holds: a frame's transmission starts no earlier
-  // than the camera had it (defer_until).
+  // is not forgotten while the link is busy: at the link-limited frame rate
+  // the link has no idle time in which forgotten debt could be made up, so
+  // the camera would fall behind for good and drop frames once its memory
+  // filled. A link that went idle owes nothing (start_frame).
   double catch_up_rate_factor = 2.0;
 };
 
@@ -44,10 +43,16 @@ class PacketPacer {
   // for at `now_ns`. Advances the link clock past the burst.
   int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns);
 
-  // Nothing may leave before `not_before_ns`: at frame start, when the camera
-  // had the frame plus GevSCFTD. A link idle since then owes nothing for its
-  // idle time; one still busy then keeps its debt.
-  void defer_until(int64_t not_before_ns);
+  // A frame's transmission begins. The camera had the whole frame at
+  // `camera_had_it_ns` (its readout end); the emulator had it at
+  // `emulator_had_it_ns`, after synthesising it. If the link was still busy
+  // with earlier frames then, the frame follows them on the link's own
+  // clock, plus `transmission_delay_ns` (GevSCFTD) from `camera_had_it_ns`,
+  // and time the emulator lost meanwhile is repaid. If the link was idle,
+  // the frame starts `transmission_delay_ns` after `emulator_had_it_ns`: the
+  // synthesis shifts it, and no catch-up squeezes GevSCFTD or GevSCPD, as the
+  // camera would not (a late sending thread is still repaid).
+  void start_frame(int64_t camera_had_it_ns, int64_t emulator_had_it_ns, int64_t transmission_delay_ns);
 
   int64_t link_free_at_ns() const { return link_free_at_ns_; }
 
