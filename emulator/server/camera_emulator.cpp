@@ -178,6 +178,8 @@ void CameraEmulator::register_stream_routes() {
                           {"send_failures", s.send_failures},
                           {"receiver_holds", s.receiver_holds},
                           {"receiver_ring_overflows", s.receiver_ring_overflows},
+                          {"frames_waiting", s.frames_waiting},
+                          {"max_frames_waiting", s.max_frames_waiting},
                           {"frames_exposed", e.frames_exposed},
                           {"frame_triggers", e.frame_triggers},
                           {"overtriggers", e.overtriggers},

@@ -224,7 +224,10 @@ TEST_F(GvspStreamerTest, FramesBeyondTheBufferAreDroppedAndCounted) {
   int accepted = 0;
   for (int i = 0; i < 6; ++i) accepted += streamer.submit_frame(small_frame(payload, 540, 100)).accepted;
   EXPECT_EQ(accepted, 4);
-  EXPECT_EQ(streamer.statistics().frames_dropped_buffer_full, 2u);
+  const StreamerStatistics statistics = streamer.statistics();
+  EXPECT_EQ(statistics.frames_dropped_buffer_full, 2u);
+  EXPECT_EQ(statistics.frames_waiting, 4u);  // one on the link, three behind it
+  EXPECT_EQ(statistics.max_frames_waiting, 4u);
   streamer.stop();
 }
 

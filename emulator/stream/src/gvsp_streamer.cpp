@@ -177,6 +177,8 @@ SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::Im
   slot->in_camera_since_ns = std::min(in_memory_since_ns.value_or(now_ns), now_ns);
   last_block_id_ = gvsp::next_block_id(last_block_id_, settings_.extended_ids);
   ring_.queue(*slot, last_block_id_);
+  statistics_.max_frames_waiting = std::max<uint64_t>(
+      statistics_.max_frames_waiting, ring_.count(SlotState::queued) + ring_.count(SlotState::sending));
   wake_.notify_one();
   return {true, last_block_id_};
 }
@@ -272,7 +274,9 @@ uint16_t GvspStreamer::source_port() const {
 
 StreamerStatistics GvspStreamer::statistics() const {
   std::lock_guard lock(mutex_);
-  return statistics_;
+  StreamerStatistics statistics = statistics_;
+  statistics.frames_waiting = ring_.count(SlotState::queued) + ring_.count(SlotState::sending);
+  return statistics;
 }
 
 bool GvspStreamer::wait_until_idle(std::chrono::milliseconds timeout) {

@@ -109,6 +109,10 @@ struct StreamerStatistics {
   uint64_t send_failures = 0;
   uint64_t receiver_holds = 0;           // bursts held while a local receiver's queue was full
   uint64_t receiver_ring_overflows = 0;  // holds that outlasted the host ring (see ReceiveQueueGate)
+  // Frames in the camera's memory waiting for the link or being sent, now and
+  // at most so far: how far the host has made the camera's link fall behind.
+  uint64_t frames_waiting = 0;
+  uint64_t max_frames_waiting = 0;
 };
 
 class GvspStreamer {
