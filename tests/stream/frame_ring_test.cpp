@@ -7,6 +7,21 @@
 namespace camemu::stream {
 namespace {
 
+// `count` frames of `bytes` claimed and queued with block ids from `first_id`,
+// then put in `state`.
+std::vector<FrameSlot*> fill(FrameRing& ring, int count, std::size_t bytes, uint64_t first_id, SlotState state) {
+  std::vector<FrameSlot*> slots;
+  for (int i = 0; i < count; ++i) {
+    FrameSlot* slot = ring.claim_for_fill(bytes);
+    EXPECT_NE(slot, nullptr) << "frame " << i;
+    if (slot == nullptr) break;
+    ring.queue(*slot, first_id + static_cast<uint64_t>(i));
+    slot->state = state;
+    slots.push_back(slot);
+  }
+  return slots;
+}
+
 TEST(FrameRing, FramesWaitThenStayForResendUntilRecycledOldestFirst) {
   FrameRing ring(150, 2, 100);
   FrameSlot* first = ring.claim_for_fill(100);
@@ -50,13 +65,8 @@ TEST(FrameRing, SlotsGrowForBiggerPayloads) {
 
 TEST(FrameRing, TheMemoryIsBytesSharedByAsManyFramesAsFit) {
   FrameRing ring(1000, 64);
-  std::vector<FrameSlot*> held;
-  for (int i = 0; i < 10; ++i) {
-    FrameSlot* slot = ring.claim_for_fill(100);
-    ASSERT_NE(slot, nullptr) << i;
-    ring.queue(*slot, static_cast<uint64_t>(i + 1));
-    held.push_back(slot);
-  }
+  const std::vector<FrameSlot*> held = fill(ring, 10, 100, 1, SlotState::queued);
+  ASSERT_EQ(held.size(), 10u);
   EXPECT_EQ(ring.claim_for_fill(100), nullptr);  // 1000 bytes waiting: full
   EXPECT_EQ(ring.held_bytes(), 1000u);
 
@@ -75,11 +85,7 @@ TEST(FrameRing, AFrameThatCannotFitOverwritesNothing) {
   // Four frames still waiting for the link and one sent: a bigger frame
   // would not fit even with the sent one gone, so that one stays for resends.
   FrameRing ring(1000, 8);
-  for (int i = 0; i < 5; ++i) {
-    FrameSlot* slot = ring.claim_for_fill(150);
-    ASSERT_NE(slot, nullptr);
-    ring.queue(*slot, static_cast<uint64_t>(i + 1));
-  }
+  ASSERT_EQ(fill(ring, 5, 150, 1, SlotState::queued).size(), 5u);
   ring.slot(0).state = SlotState::retained;
   EXPECT_FALSE(ring.has_room_once_resends_end(500));
   EXPECT_EQ(ring.claim_for_fill(500), nullptr);
@@ -110,17 +116,9 @@ TEST(FrameRing, MemoryFreedByASmallerRoiIsGivenBack) {
   // Four 1000-byte frames, then many 100-byte ones: the host's memory for the
   // frames stays within the budget instead of keeping the big buffers.
   FrameRing ring(4000, 64);
-  for (int i = 0; i < 4; ++i) {
-    FrameSlot* slot = ring.claim_for_fill(1000);
-    ASSERT_NE(slot, nullptr);
-    ring.queue(*slot, static_cast<uint64_t>(i + 1));
-    slot->state = SlotState::retained;
-  }
+  ASSERT_EQ(fill(ring, 4, 1000, 1, SlotState::retained).size(), 4u);
   for (int i = 0; i < 200; ++i) {
-    FrameSlot* slot = ring.claim_for_fill(100);
-    ASSERT_NE(slot, nullptr) << i;
-    ring.queue(*slot, static_cast<uint64_t>(i + 5));
-    slot->state = SlotState::retained;
+    ASSERT_EQ(fill(ring, 1, 100, static_cast<uint64_t>(i + 5), SlotState::retained).size(), 1u);
     EXPECT_LE(ring.allocated_bytes(), 4000u) << i;
   }
   EXPECT_LE(ring.allocated_bytes(), 4000u);

@@ -88,19 +88,6 @@ TEST(PacketPacer, LateWakeupsAreRepaidWithCloserBurstsNotLongerOnes) {
     EXPECT_GE(bursts[i].release_ns - bursts[i - 1].release_ns, burst_wire / 2 - 1) << "burst " << i;
 }
 
-TEST(PacketPacer, AFrameAfterAnIdleLinkOwesNothing) {
-  PacingSettings settings;
-  settings.max_burst_packets = 16;
-  PacketPacer pacer(settings);
-  const int64_t burst = 16 * pacer.wire_time_ns(full_packet_udp_bytes);
-  pacer.schedule_burst(0, burst);
-  pacer.start_frame(1'000'000'000, 1'000'000'000, 0);  // the streamer does this at every frame start
-  const int64_t first = pacer.schedule_burst(1'000'000'000, burst);
-  const int64_t second = pacer.schedule_burst(1'000'000'000, burst);
-  EXPECT_EQ(first, 1'000'000'000);
-  EXPECT_EQ(second, first + burst);
-}
-
 // The sender stalled for `stall_ns` after the first burst: how much link
 // time the bursts that follow repay by going closer than the link rate, and
 // whether each still respected the catch-up rate.
