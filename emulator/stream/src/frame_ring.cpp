@@ -35,36 +35,30 @@ FrameSlot* FrameRing::free_slot_for(std::size_t payload_bytes) {
   return any;
 }
 
-std::size_t FrameRing::kept_bytes() const {
-  std::size_t kept = 0;
+bool FrameRing::fits(std::size_t payload_bytes, bool pinned_frames_stay) const {
+  std::size_t staying = 0;
+  bool slot_available = false;
   for (const auto& slot : slots_) {
-    const bool overwritable = slot.state == SlotState::free || (slot.state == SlotState::retained && slot.pins == 0);
-    if (!overwritable) kept += slot.payload_bytes;
+    const bool overwritable = slot.state == SlotState::free ||
+                              (slot.state == SlotState::retained && (slot.pins == 0 || !pinned_frames_stay));
+    if (overwritable) slot_available = true;
+    else staying += slot.payload_bytes;
   }
-  return kept;
+  return slot_available && (staying == 0 || staying + payload_bytes <= memory_bytes_);
 }
 
-bool FrameRing::has_room_once_resends_end(std::size_t payload_bytes) const {
-  std::size_t waiting = 0;
-  bool any_retained = false;
-  for (const auto& slot : slots_) {
-    if (slot.state == SlotState::retained) any_retained = true;
-    else if (slot.state != SlotState::free) waiting += slot.payload_bytes;
-  }
-  const bool bytes_fit = waiting == 0 || waiting + payload_bytes <= memory_bytes_;
-  return bytes_fit && (any_retained || count(SlotState::free) != 0);
-}
+bool FrameRing::has_room_once_resends_end(std::size_t payload_bytes) const { return fits(payload_bytes, false); }
+
+std::size_t FrameRing::waiting_count() const { return count(SlotState::queued) + count(SlotState::sending); }
 
 FrameSlot* FrameRing::claim_for_fill(std::size_t payload_bytes) {
   // Nothing is overwritten unless the frame will then fit: frames still
   // waiting for the link, or being resent, keep their memory.
-  const std::size_t kept = kept_bytes();
-  if (kept != 0 && kept + payload_bytes > memory_bytes_) return nullptr;
-  if (count(SlotState::free) == 0 && oldest_unpinned_retained() == nullptr) return nullptr;
+  if (!fits(payload_bytes, true)) return nullptr;
   std::size_t held = held_bytes();
   while (held != 0 && held + payload_bytes > memory_bytes_) {
     FrameSlot* overwritten = oldest_unpinned_retained();
-    held -= overwritten->payload_bytes;  // exists: the kept bytes alone leave room
+    held -= overwritten->payload_bytes;  // exists: the frames that stay leave room
     release(*overwritten);
   }
   FrameSlot* chosen = free_slot_for(payload_bytes);

@@ -42,6 +42,14 @@ ResendBudget budget_for(const ChannelSettings& channel, const StreamConstants& c
                       channel.bandwidth_reserve_accumulation, constants.pacing.resend_budget_window_ms);
 }
 
+// A frame's packets as they were and are sent: with the packet size and ID
+// mode the frame was queued with, so resends match the original.
+FramePacketizer packetizer_of(const FrameSlot& slot) { return FramePacketizer(slot.packet_size, slot.extended_ids); }
+
+std::size_t datagram_bytes(const FrameSlot& slot, uint32_t packet_id) {
+  return packetizer_of(slot).datagram_bytes(slot.payload_bytes, packet_id, slot.leader.payload_type);
+}
+
 int64_t ticks_to_ns(uint32_t ticks, const StreamConstants& constants) {
   return std::llround(ticks * nanoseconds_per_second / constants.link.timestamp_tick_hz);
 }
@@ -177,8 +185,7 @@ SubmitResult GvspStreamer::submit_frame(FrameBufferLease&& lease, const gvsp::Im
   slot->in_camera_since_ns = std::min(in_memory_since_ns.value_or(now_ns), now_ns);
   last_block_id_ = gvsp::next_block_id(last_block_id_, settings_.extended_ids);
   ring_.queue(*slot, last_block_id_);
-  statistics_.max_frames_waiting = std::max<uint64_t>(
-      statistics_.max_frames_waiting, ring_.count(SlotState::queued) + ring_.count(SlotState::sending));
+  statistics_.max_frames_waiting = std::max<uint64_t>(statistics_.max_frames_waiting, ring_.waiting_count());
   wake_.notify_one();
   return {true, last_block_id_};
 }
@@ -228,7 +235,7 @@ void GvspStreamer::resend(const ResendRequest& request) {
   job.extended_ids = request.extended_ids;
   job.next_packet_id = request.first_packet_id;
   if (FrameSlot* slot = ring_.find_transmitted(request.block_id, request.extended_ids)) {
-    const uint32_t count = FramePacketizer(slot->packet_size, slot->extended_ids).packet_count(slot->payload_bytes);
+    const uint32_t count = packetizer_of(*slot).packet_count(slot->payload_bytes);
     if (count != 0 && request.first_packet_id < count && request.first_packet_id <= request.last_packet_id) {
       job.slot = slot;
       job.last_packet_id = std::min(request.last_packet_id, count - 1);
@@ -275,7 +282,7 @@ uint16_t GvspStreamer::source_port() const {
 StreamerStatistics GvspStreamer::statistics() const {
   std::lock_guard lock(mutex_);
   StreamerStatistics statistics = statistics_;
-  statistics.frames_waiting = ring_.count(SlotState::queued) + ring_.count(SlotState::sending);
+  statistics.frames_waiting = ring_.waiting_count();
   return statistics;
 }
 
@@ -297,7 +304,7 @@ void GvspStreamer::start_next_frame() {
   while (current_ == nullptr) {
     FrameSlot* slot = ring_.oldest_queued();
     if (slot == nullptr) return;
-    const uint32_t count = FramePacketizer(slot->packet_size, slot->extended_ids).packet_count(slot->payload_bytes);
+    const uint32_t count = packetizer_of(*slot).packet_count(slot->payload_bytes);
     if (count == 0) {
       ++statistics_.frames_dropped_unsendable;
       ring_.release(*slot);
@@ -351,8 +358,7 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
       pop();
       continue;
     }
-    const FramePacketizer packetizer(job.slot->packet_size, job.slot->extended_ids);
-    const std::size_t bytes = packetizer.datagram_bytes(job.slot->payload_bytes, job.next_packet_id, job.slot->leader.payload_type);
+    const std::size_t bytes = datagram_bytes(*job.slot, job.next_packet_id);
     if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
     if (!resend_budget_.try_consume(now_ns, bytes + wire_overhead)) break;
     burst_bytes += bytes;
@@ -367,9 +373,8 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
   }
 
   if (current_ != nullptr) {
-    const FramePacketizer packetizer(current_->packet_size, current_->extended_ids);
     while (true) {
-      const std::size_t bytes = packetizer.datagram_bytes(current_->payload_bytes, next_packet_id_, current_->leader.payload_type);
+      const std::size_t bytes = datagram_bytes(*current_, next_packet_id_);
       if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
       burst_bytes += bytes;
       plan_[plan_size_++] = PlannedPacket{current_, next_packet_id_, false, 0, false};
@@ -397,8 +402,7 @@ std::size_t GvspStreamer::stage(const PlannedPacket& packet, std::size_t index) 
   const FrameSlot& slot = *packet.slot;
   const FrameDescription frame{slot.block_id, slot.leader, slot.trailer_size_y,
                                std::span<const uint8_t>(slot.payload.data(), slot.payload_bytes)};
-  const auto parts = FramePacketizer(slot.packet_size, slot.extended_ids)
-                         .packet_parts(frame, packet.packet_id, packet.resent, header);
+  const auto parts = packetizer_of(slot).packet_parts(frame, packet.packet_id, packet.resent, header);
   if (!parts) return index;
   datagrams_[index] = OutgoingDatagram{std::span<const uint8_t>(header.data(), parts->header_bytes), parts->data};
   if (packet.resent) ++statistics_.packets_resent;
@@ -479,8 +483,7 @@ std::size_t GvspStreamer::plan_receive_cost() const {
     if (packet.slot == nullptr) {
       bytes = gvsp::header_bytes(packet.error_extended_ids);
     } else {
-      const FramePacketizer packetizer(packet.slot->packet_size, packet.slot->extended_ids);
-      bytes = packetizer.datagram_bytes(packet.slot->payload_bytes, packet.packet_id, packet.slot->leader.payload_type);
+      bytes = datagram_bytes(*packet.slot, packet.packet_id);
     }
     cost += ReceiveQueueGate::receive_cost_bytes(bytes);
   }

@@ -66,15 +66,14 @@ StreamConstants parse_stream_constants(const nlohmann::json& camera, const nlohm
   if (max_frames < 2 || max_frames > max_frame_memory_frames)
     throw std::runtime_error("stream.json frame_memory.max_frames must be in [2, " +
                              std::to_string(max_frame_memory_frames) + "]");
-  if (memory_bytes < 0) throw std::runtime_error("stream.json frame_memory.bytes must not be negative");
-  constants.frame_memory_bytes = static_cast<std::size_t>(memory_bytes);
-  constants.frame_memory_max_frames = static_cast<uint32_t>(max_frames);
   // Two full-sensor 16-bit frames: one being sent while the next is read out.
-  const std::size_t full_frame_bytes = required<std::size_t>(camera, "camera.json", "sensor_geometry", "width") *
-                                       required<std::size_t>(camera, "camera.json", "sensor_geometry", "height") * 2;
-  if (constants.frame_memory_bytes < 2 * full_frame_bytes)
+  const int64_t full_frame_bytes = required<int64_t>(camera, "camera.json", "sensor_geometry", "width") *
+                                   required<int64_t>(camera, "camera.json", "sensor_geometry", "height") * 2;
+  if (memory_bytes < 2 * full_frame_bytes)
     throw std::runtime_error("stream.json frame_memory.bytes must hold at least two full-sensor 16-bit frames (" +
                              std::to_string(2 * full_frame_bytes) + " bytes)");
+  constants.frame_memory_bytes = static_cast<std::size_t>(memory_bytes);
+  constants.frame_memory_max_frames = static_cast<uint32_t>(max_frames);
   constants.default_bandwidth_reserve_percent =
       required<uint32_t>(stream, "stream.json", "bandwidth_reserve", "default_percent");
   constants.default_bandwidth_reserve_accumulation =

@@ -62,6 +62,8 @@ class FrameRing {
   FrameSlot* find_transmitted(uint64_t block_id, bool extended_ids);
 
   std::size_t count(SlotState state) const;
+  // Frames waiting for the link or being sent.
+  std::size_t waiting_count() const;
   // Payload bytes of the frames held (every slot that is not free).
   std::size_t held_bytes() const;
   // Bytes the slots' buffers take (what the memory costs the host).
@@ -70,8 +72,10 @@ class FrameRing {
 
  private:
   FrameSlot* oldest_unpinned_retained();
-  // Payload bytes of the frames that must not be overwritten.
-  std::size_t kept_bytes() const;
+  // Whether a frame of `payload_bytes` fits once the frames that may be
+  // overwritten are gone: those sent and, unless `pinned_frames_stay`, those
+  // pinned by pending resends too.
+  bool fits(std::size_t payload_bytes, bool pinned_frames_stay) const;
   FrameSlot* free_slot_for(std::size_t payload_bytes);
   // Frees the buffers of free slots until `incoming_bytes` more fit the budget.
   void give_back_memory_of_free_slots(std::size_t incoming_bytes);
