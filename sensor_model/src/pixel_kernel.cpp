@@ -33,14 +33,29 @@ HWY_INLINE VU Mix32(DU du, VU x) {
   return hn::Xor(x, hn::ShiftRight<16>(x));
 }
 
-// Mirrors detail::gaussian_from_bits.
+// Mirrors detail::gaussian_from_bits. The byte sum takes two steps: bytes to
+// 16-bit pair sums, then a widening multiply-add of each two of those by 1
+// (one pmaddwd on x86). The odd half that some targets return separately is
+// added back, so every lane sums exactly its own four bytes.
 HWY_INLINE VF GaussianFromBits(DF df, VU h) {
-  const DU du;
   const DI di;
+#if HWY_TARGET == HWY_SCALAR
+  // One lane: no 16-bit lanes to pair up.
+  const DU du;
   const VU byte_mask = hn::Set(du, 0x00FF00FFU);
   const VU pairs = hn::Add(hn::And(h, byte_mask), hn::And(hn::ShiftRight<8>(h), byte_mask));
-  const VU sum = hn::Add(hn::And(pairs, hn::Set(du, 0xFFFFU)), hn::ShiftRight<16>(pairs));
-  const VF x = hn::Sub(hn::ConvertTo(df, hn::BitCast(di, sum)), hn::Set(df, kByteSumCentre));
+  const auto byte_sum = hn::BitCast(di, hn::Add(hn::And(pairs, hn::Set(du, 0xFFFFU)), hn::ShiftRight<16>(pairs)));
+#else
+  const hn::Repartition<uint16_t, DF> du16;
+  const hn::Repartition<int16_t, DF> di16;
+  const auto halves = hn::BitCast(du16, h);
+  const auto byte_pairs = hn::Add(hn::And(halves, hn::Set(du16, 0x00FF)), hn::ShiftRight<8>(halves));
+  auto odd_sums = hn::Zero(di);
+  const auto even_sums =
+      hn::ReorderWidenMulAccumulate(di, hn::BitCast(di16, byte_pairs), hn::Set(di16, 1), hn::Zero(di), odd_sums);
+  const auto byte_sum = hn::Add(even_sums, odd_sums);
+#endif
+  const VF x = hn::Sub(hn::ConvertTo(df, byte_sum), hn::Set(df, kByteSumCentre));
   return hn::Mul(x, hn::MulAdd(hn::Set(df, kGaussCubic), hn::Mul(x, x), hn::Set(df, kGaussLinear)));
 }
 
@@ -102,11 +117,15 @@ HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VU bits) 
   return hn::IfThenElseZero(small, count);
 }
 
+// Adding 1.5 * 2^23 rounds a float to the nearest integer (ties to even) and
+// leaves it in the low mantissa bits.
+constexpr float kRoundingBias = 12582912.0f;
+
 struct KernelVectors {
   explicit KernelVectors(DF df, const FrameConstants& c)
       : electrons_per_irradiance(hn::Set(df, c.electrons_per_irradiance)),
         dark_electrons(hn::Set(df, c.dark_electrons)),
-        prnu_step(hn::Set(df, c.prnu_step)),
+        prnu_electrons_per_irradiance(hn::Set(df, c.prnu_step * c.electrons_per_irradiance)),
         dsnu_step(hn::Set(df, c.dsnu_step_e)),
         full_well(hn::Set(df, c.full_well_e)),
         read_noise(hn::Set(df, c.read_noise_e)),
@@ -117,21 +136,30 @@ struct KernelVectors {
         adc_max(hn::Set(df, 4095.0f)),
         shot_key(hn::Set(DU(), c.shot_key)),
         poisson_key(hn::Set(DU(), c.poisson_key)),
+        rounding_bias(hn::Set(df, kRoundingBias)),
+        rounding_bias_bits(hn::BitCast(DI(), rounding_bias)),
+        dn_max(hn::Set(DI(), 4095)),
         digital_shift(c.digital_shift) {}
-  VF electrons_per_irradiance, dark_electrons, prnu_step, dsnu_step, full_well, read_noise, read_variance,
+  VF electrons_per_irradiance, dark_electrons, prnu_electrons_per_irradiance, dsnu_step, full_well, read_noise, read_variance,
       poisson_below, gain, black_level, adc_max;
   VU shot_key, poisson_key;
+  // Integer constants kept here rather than made in the loop, where the
+  // compiler would rebuild them from general registers every iteration.
+  VF rounding_bias;
+  hn::Vec<DI> rounding_bias_bits, dn_max;
   int digital_shift;
 };
 
-// One vector of pixels; returns 12-bit DNs. Each lane depends only on its own
+// One vector of pixels; returns 12-bit DNs, or a negative value for 0. Each lane depends only on its own
 // inputs and pixel index, which makes frames independent of the work split.
 HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradiance, VF prnu_code, VF dsnu_code,
                                         VU pixel_index) {
   const DU du;
   const DI di;
-  const VF signal = hn::Mul(irradiance, k.electrons_per_irradiance);
-  const VF mean = hn::MulAdd(hn::Mul(signal, k.prnu_step), prnu_code, hn::Add(signal, k.dark_electrons));
+  // The pixel's responsivity (with its PRNU) does not wait for the
+  // irradiance load, so the mean is one multiply-add after it.
+  const VF responsivity = hn::MulAdd(prnu_code, k.prnu_electrons_per_irradiance, k.electrons_per_irradiance);
+  const VF mean = hn::MulAdd(irradiance, responsivity, k.dark_electrons);
 
   const VU shot_bits = Mix32(du, hn::Xor(pixel_index, k.shot_key));
   const VF z = GaussianFromBits(df, shot_bits);
@@ -139,12 +167,20 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   // Where Poisson ~ Gaussian, shot and read noise are one Gaussian draw of
   // variance V = mean + sigma_d^2, plus a Cornish-Fisher term c*(z^2 - 1),
   // c = mean/(6V), that restores the Poisson third cumulant (= mean). That
-  // term adds 2c^2 of variance, removed again under the square root.
+  // term adds 2c^2 of variance, removed again: sigma = sqrt(V - 2c^2)
+  // = sqrt(V) * (1 - c^2/V) to within (c^2/V)^2 / 2, below 1e-3 wherever
+  // V >= 1 e- (c <= 1/6). One approximate reciprocal square root (relative
+  // error < 4e-4) gives both sqrt(V) and 1/V; a square root and a division
+  // would be three times as long a chain.
   // Clipping the sum at the full well leaves saturated pixels noiseless, as a
   // clipped ADC output is on the real camera.
   const VF variance = hn::Max(hn::Add(mean, k.read_variance), hn::Set(df, 1e-6f));
-  const VF skew = hn::Mul(hn::Mul(mean, hn::ApproximateReciprocal(variance)), hn::Set(df, 1.0f / 6.0f));
-  const VF sigma = hn::Sqrt(hn::Max(hn::NegMulAdd(hn::Add(skew, skew), skew, variance), hn::Zero(df)));
+  const VF inverse_sigma = hn::ApproximateReciprocalSqrt(variance);
+  const VF inverse_variance = hn::Mul(inverse_sigma, inverse_sigma);
+  const VF skew = hn::Mul(hn::Mul(mean, hn::Set(df, 1.0f / 6.0f)), inverse_variance);
+  const VF skew_correction =
+      hn::Max(hn::NegMulAdd(hn::Mul(skew, skew), inverse_variance, hn::Set(df, 1.0f)), hn::Zero(df));
+  const VF sigma = hn::Mul(hn::Mul(variance, inverse_sigma), skew_correction);
   const VF skew_term = hn::Mul(skew, hn::MulSub(z, z, hn::Set(df, 1.0f)));
   VF charge = hn::Add(hn::MulAdd(sigma, z, mean), skew_term);
 
@@ -157,40 +193,41 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   }
   const VF electrons = hn::MulAdd(dsnu_code, k.dsnu_step, hn::Min(charge, k.full_well));
   const VF dn = hn::MulAdd(electrons, k.gain, k.black_level);
-  // ADC: adding 1.5 * 2^23 rounds to the nearest integer (ties to even) and
-  // leaves it in the low mantissa bits; valid because 0 <= dn <= 4095.
-  const VF rounding_bias = hn::Set(df, 12582912.0f);
-  const VF biased = hn::Add(hn::Min(hn::Max(dn, hn::Zero(df)), k.adc_max), rounding_bias);
-  const auto quantised = hn::Sub(hn::BitCast(di, biased), hn::BitCast(di, rounding_bias));
-  return hn::Min(hn::ShiftLeftSame(quantised, k.digital_shift), hn::Set(di, 4095));
+  // ADC by the rounding bias: valid for |dn| < 2^22, far beyond what noise
+  // can take a DN below zero. Negative DNs stay negative through the shift
+  // and are clipped to 0 by the caller's saturating narrowing.
+  const VF biased = hn::Add(hn::Min(dn, k.adc_max), k.rounding_bias);
+  const auto quantised = hn::Sub(hn::BitCast(di, biased), k.rounding_bias_bits);
+  return hn::Min(hn::ShiftLeftSame(quantised, k.digital_shift), k.dn_max);
 }
 
 // Far beyond any physical irradiance, small enough that no intermediate overflows.
 constexpr float kMaxIrradiance = 1e20f;
 
-// One vector of a span: loads, synthesises, stores. Accumulates in `invalid`
-// the lanes whose irradiance was negative or NaN.
+// One vector of a span: loads, synthesises, stores. Clears in `valid` the
+// lanes whose irradiance was negative, NaN or infinite.
 template <bool kUniform, bool kStreamOut = false>
 HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, uint32_t first_index, const float* irradiance,
-                             const int8_t* prnu, const int8_t* dsnu, uint16_t* out, hn::Mask<DF>& invalid) {
+                             const int8_t* prnu, const int8_t* dsnu, uint16_t* out, hn::Mask<DF>& valid) {
   const DF df;
   const DI di;
   const DU du;
   const hn::Rebind<int8_t, DI> d8;
-  const hn::Rebind<uint16_t, DU> d16;
+  const hn::Rebind<uint16_t, DI> d16;
   VF e = uniform;
   if constexpr (!kUniform) {
     e = hn::LoadU(df, irradiance);
     // Rejects negatives, NaN and infinity; the clamp keeps the arithmetic
     // finite (and the output defined) until the caller throws.
-    invalid = hn::Or(invalid, hn::Not(hn::And(hn::Ge(e, hn::Zero(df)), hn::Le(e, hn::Set(df, kMaxIrradiance)))));
-    e = hn::Min(hn::Max(e, hn::Zero(df)), hn::Set(df, kMaxIrradiance));
+    const VF clamped = hn::Min(hn::Max(e, hn::Zero(df)), hn::Set(df, kMaxIrradiance));
+    valid = hn::And(valid, hn::Eq(e, clamped));  // false for NaN too
+    e = clamped;
   }
   const VF prnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, prnu)));
   const VF dsnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, dsnu)));
   const VU index = hn::Add(hn::Iota(du, 0), hn::Set(du, first_index));
-  // DNs are already within 0..4095, so truncation is exact (and cheaper than a saturating demote).
-  const auto dn = hn::TruncateTo(d16, hn::BitCast(du, SynthesizeVector(df, k, e, prnu_code, dsnu_code, index)));
+  // The saturating narrowing is the ADC's lower clip.
+  const auto dn = hn::DemoteTo(d16, SynthesizeVector(df, k, e, prnu_code, dsnu_code, index));
   if constexpr (kStreamOut) {
     hn::Stream(dn, d16, out);
   } else {
@@ -204,7 +241,7 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   const size_t lanes = hn::Lanes(df);
   const KernelVectors k(df, constants);
   const VF uniform = hn::Set(df, span.uniform_irradiance);
-  auto invalid = hn::Not(hn::Ge(uniform, hn::Zero(df)));
+  auto valid = hn::Ge(uniform, hn::Zero(df));
   // Pixels [i, i + rest) with rest <= lanes, through the same vector code
   // (padded) so every pixel is computed identically wherever a span or
   // alignment boundary falls.
@@ -218,7 +255,7 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
     std::memcpy(prnu, span.prnu_codes + i, rest);
     std::memcpy(dsnu, span.dsnu_codes + i, rest);
     SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(span.first_pixel_index + i), irradiance, prnu, dsnu, out,
-                           invalid);
+                           valid);
     std::memcpy(span.out12 + i, out, rest * sizeof(uint16_t));
   };
 
@@ -231,6 +268,9 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   const size_t count = span.count;
   const uint32_t first_index = span.first_pixel_index;
 
+  // The loops keep their own mask: `valid` is shared with run_padded by
+  // reference, which would make every iteration store it to memory.
+  auto loop_valid = valid;
   size_t i = 0;
   if (constants.stream_output) {
     // Non-temporal stores skip the read-for-ownership of a frame that is far
@@ -246,16 +286,17 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
     for (; i + lanes <= count; i += lanes) {
       SynthesizeAt<kUniform, true>(k, uniform, static_cast<uint32_t>(first_index + i),
                                    kUniform ? nullptr : irradiance + i, prnu_codes + i, dsnu_codes + i, out12 + i,
-                                   invalid);
+                                   loop_valid);
     }
   } else {
     for (; i + lanes <= count; i += lanes) {
       SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(first_index + i), kUniform ? nullptr : irradiance + i,
-                             prnu_codes + i, dsnu_codes + i, out12 + i, invalid);
+                             prnu_codes + i, dsnu_codes + i, out12 + i, loop_valid);
     }
   }
+  valid = hn::And(valid, loop_valid);
   if (i < count) run_padded(i, count - i);
-  return hn::AllFalse(df, invalid);
+  return hn::AllTrue(df, valid);
 }
 
 bool SynthesizeSpan(const FrameConstants& constants, const PixelSpan& span) {
