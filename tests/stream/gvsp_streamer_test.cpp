@@ -432,13 +432,15 @@ double packets_per_burst(const StreamerStatistics& before, const StreamerStatist
 TEST(GvspStreamerBursts, BurstsFitALocalSocketBufferAndGrowTowardANetworkCard) {
   const StreamConstants& constants = stream_constants();
   ASSERT_GT(constants.pacing.remote_burst_packets, constants.pacing.max_burst_packets);
-  const auto payload = test_payload(400'000, 5);  // ~280 packets of 1500 bytes
+  // ~700 packets of 1500 bytes: many bursts per frame, so the short last
+  // burst of each frame barely moves the average.
+  const auto payload = test_payload(1'000'000, 5);
   HostStreamClock clock;
 
   LoopbackReceiver receiver;
   GvspStreamer local(clock);
   local.set_destination(receiver.endpoint());
-  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(local.submit_frame(small_frame(payload, 800, 500)).accepted);
+  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(local.submit_frame(small_frame(payload, 1000, 1000)).accepted);
   ASSERT_TRUE(local.wait_until_idle(5s));
   const double local_burst = packets_per_burst({}, local.statistics());
   EXPECT_GT(local_burst, constants.pacing.max_burst_packets * 0.8);
@@ -447,10 +449,10 @@ TEST(GvspStreamerBursts, BurstsFitALocalSocketBufferAndGrowTowardANetworkCard) {
   GvspStreamer remote(clock);
   remote.set_destination(unbound_loopback_endpoint());
   // The first frame finds out that nobody on this host receives the stream.
-  ASSERT_TRUE(remote.submit_frame(small_frame(payload, 800, 500)).accepted);
+  ASSERT_TRUE(remote.submit_frame(small_frame(payload, 1000, 1000)).accepted);
   ASSERT_TRUE(remote.wait_until_idle(5s));
   const StreamerStatistics after_first = remote.statistics();
-  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(remote.submit_frame(small_frame(payload, 800, 500)).accepted);
+  for (int frame = 0; frame < 2; ++frame) ASSERT_TRUE(remote.submit_frame(small_frame(payload, 1000, 1000)).accepted);
   ASSERT_TRUE(remote.wait_until_idle(5s));
   const double remote_burst = packets_per_burst(after_first, remote.statistics());
   EXPECT_GT(remote_burst, local_burst);

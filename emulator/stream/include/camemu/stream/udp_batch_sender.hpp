@@ -23,7 +23,7 @@ struct OutgoingDatagram {
 
 class UdpBatchSender {
  public:
-  static constexpr std::size_t max_batch = 128;
+  static constexpr std::size_t max_batch = 256;
 
   explicit UdpBatchSender(int socket_fd, bool use_segmentation_offload = true)
       : socket_fd_(socket_fd), segmentation_offload_(use_segmentation_offload) {}
