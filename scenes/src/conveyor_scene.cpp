@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "static_scene.hpp"
@@ -39,16 +40,21 @@ class ConveyorScene final : public OpticalScene {
   ConveyorScene(OpticalSetup setup, const cv::Mat& background_reflectance, std::vector<Part> parts,
                 double speed_mm_s, double loop_mm)
       : OpticalScene(std::move(setup)), parts_(std::move(parts)), speed_mm_s_(speed_mm_s), loop_mm_(loop_mm) {
-    // The background is read in full for every frame, so it is kept in 16-bit
-    // steps of its brightest pixel / 65535: half the memory traffic of floats
-    // (the render is bound by it), for an error of at most 1/131070 of the
-    // brightest background (~0.07 e- in the default scene: its 0.98 grey step).
+    // The background is read in full for every frame, so it is kept as 16-bit
+    // levels: half the memory traffic of floats (the render is bound by it).
+    // A level is the square root of the value, scaled so the brightest pixel
+    // is 65535: the relative error is then at most ~1/level =
+    // 1/(65535 sqrt(value / brightest)): 0.011 % at 1/50 of the brightest
+    // (the default scene's darkest grey), 0.15 % at 1/10^4, and 0 stays 0.
     cv::Mat background;
     cv::multiply(background_reflectance, setup_.gain_map, background);
     double brightest = 0;
     cv::minMaxLoc(background, nullptr, &brightest);
-    background_step_ = brightest > 0 ? static_cast<float>(brightest / 65535.0) : 1.0f;
-    background.convertTo(background_levels_, CV_16U, 1.0 / background_step_);
+    const double root_of_brightest = brightest > 0 ? std::sqrt(brightest) : 1.0;
+    cv::Mat root;
+    cv::sqrt(background, root);
+    root.convertTo(background_levels_, CV_16U, 65535.0 / root_of_brightest);
+    background_per_squared_level_ = static_cast<float>(brightest > 0 ? brightest / (65535.0 * 65535.0) : 0.0);
     // A box with the variance of pixel aperture plus lens PSF stands in for
     // their convolution, so parts get lens blur without a per-frame filter.
     aperture_px_ = std::sqrt(1.0 + 12.0 * setup_.blur_sigma_px * setup_.blur_sigma_px);
@@ -57,13 +63,16 @@ class ConveyorScene final : public OpticalScene {
   void render(const Region& region, const ExposureWindow& window, float* out) override {
     check_render_arguments(setup_.sensor, region, window);
     const float scale = static_cast<float>(scene_irradiance(window));
-    const float level_scale = scale * background_step_;
+    const float squared_level_scale = scale * background_per_squared_level_;
     prepare_footprints(region, illuminated_window(setup_.light, window, strobe_intervals_));
     // Row by row, so that each part is composited while the row is in cache.
     for (int row = region.y; row < region.y + region.height; ++row) {
       const uint16_t* background = background_levels_.ptr<uint16_t>(row) + region.x;
       float* target = out + static_cast<std::size_t>(row - region.y) * region.width;
-      for (int col = 0; col < region.width; ++col) target[col] = static_cast<float>(background[col]) * level_scale;
+      for (int col = 0; col < region.width; ++col) {
+        const float level = static_cast<float>(background[col]);
+        target[col] = level * level * squared_level_scale;
+      }
       for (int i = 0; i < footprint_count_; ++i)
         if (row >= footprints_[i].row_begin && row < footprints_[i].row_end)
           draw_part_row(footprints_[i], row, region, scale, target);
@@ -195,8 +204,8 @@ class ConveyorScene final : public OpticalScene {
   double speed_mm_s_;
   double loop_mm_;
   double aperture_px_ = 1;
-  cv::Mat background_levels_;  // CV_16U, in steps of background_step_
-  float background_step_ = 1;
+  cv::Mat background_levels_;  // CV_16U: square roots of the background, scaled
+  float background_per_squared_level_ = 0;
   std::vector<float> coverage_;  // scratch row for discs
   std::vector<Footprint> footprints_;
   int footprint_count_ = 0;
@@ -210,6 +219,10 @@ std::unique_ptr<IrradianceSource> make_conveyor_scene(SpecReader& root, OpticalS
   if (!is_still_type(background_type))
     background.fail("type", "unknown background type '" + background_type + "' (expected a chart or image)");
   cv::Mat background_reflectance = build_still_reflectance(background, background_type, setup);
+  // A float or signed image can hold what no surface reflects; the still
+  // scene lets the sensor refuse such irradiance, here it is refused upfront.
+  if (!cv::checkRange(background_reflectance, true, nullptr, 0.0, std::numeric_limits<double>::max()))
+    background.fail("type", "gives a negative, infinite or NaN reflectance (image values must map to >= 0)");
   background.reject_unknown_fields();
   root.put("background", background.normalised());
 

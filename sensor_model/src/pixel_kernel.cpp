@@ -33,14 +33,14 @@ HWY_INLINE VU Mix32(DU du, VU x) {
   return hn::Xor(x, hn::ShiftRight<16>(x));
 }
 
-// Mirrors detail::gaussian_from_bits. The byte sum takes two steps: bytes to
-// 16-bit pair sums, then a widening multiply-add of each two of those by 1
-// (one pmaddwd on x86). The odd half that some targets return separately is
-// added back, so every lane sums exactly its own four bytes.
+// Mirrors detail::gaussian_from_bits. On x86 the byte sum takes two steps:
+// bytes to 16-bit pair sums, then a widening multiply-add of each two of
+// those by 1 (one pmaddwd, which keeps every 32-bit lane's sum in that lane;
+// other architectures may pair the halves across lanes, so they shift and
+// mask).
 HWY_INLINE VF GaussianFromBits(DF df, VU h) {
   const DI di;
-#if HWY_TARGET == HWY_SCALAR
-  // One lane: no 16-bit lanes to pair up.
+#if HWY_TARGET == HWY_SCALAR || !HWY_ARCH_X86
   const DU du;
   const VU byte_mask = hn::Set(du, 0x00FF00FFU);
   const VU pairs = hn::Add(hn::And(h, byte_mask), hn::And(hn::ShiftRight<8>(h), byte_mask));
@@ -150,7 +150,7 @@ struct KernelVectors {
   int digital_shift;
 };
 
-// One vector of pixels; returns 12-bit DNs, or a negative value for 0. Each lane depends only on its own
+// One vector of pixels; returns 12-bit DNs. Each lane depends only on its own
 // inputs and pixel index, which makes frames independent of the work split.
 HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradiance, VF prnu_code, VF dsnu_code,
                                         VU pixel_index) {
@@ -170,8 +170,9 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   // term adds 2c^2 of variance, removed again: sigma = sqrt(V - 2c^2)
   // = sqrt(V) * (1 - c^2/V) to within (c^2/V)^2 / 2, below 1e-3 wherever
   // V >= 1 e- (c <= 1/6). One approximate reciprocal square root (relative
-  // error < 4e-4) gives both sqrt(V) and 1/V; a square root and a division
-  // would be three times as long a chain.
+  // error < 4e-4 on the x86 SIMD targets, 1.8e-3 on the scalar fallback)
+  // gives both sqrt(V) and 1/V; a square root and a division would be three
+  // times as long a chain.
   // Clipping the sum at the full well leaves saturated pixels noiseless, as a
   // clipped ADC output is on the real camera.
   const VF variance = hn::Max(hn::Add(mean, k.read_variance), hn::Set(df, 1e-6f));
@@ -193,10 +194,9 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   }
   const VF electrons = hn::MulAdd(dsnu_code, k.dsnu_step, hn::Min(charge, k.full_well));
   const VF dn = hn::MulAdd(electrons, k.gain, k.black_level);
-  // ADC by the rounding bias: valid for |dn| < 2^22, far beyond what noise
-  // can take a DN below zero. Negative DNs stay negative through the shift
-  // and are clipped to 0 by the caller's saturating narrowing.
-  const VF biased = hn::Add(hn::Min(dn, k.adc_max), k.rounding_bias);
+  // ADC by the rounding bias (valid for 0 <= dn <= 4095); the shifted value
+  // then stays below 2^23, so the shift cannot overflow.
+  const VF biased = hn::Add(hn::Min(hn::Max(dn, hn::Zero(df)), k.adc_max), k.rounding_bias);
   const auto quantised = hn::Sub(hn::BitCast(di, biased), k.rounding_bias_bits);
   return hn::Min(hn::ShiftLeftSame(quantised, k.digital_shift), k.dn_max);
 }
@@ -226,7 +226,8 @@ HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, uint32_t first_
   const VF prnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, prnu)));
   const VF dsnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, dsnu)));
   const VU index = hn::Add(hn::Iota(du, 0), hn::Set(du, first_index));
-  // The saturating narrowing is the ADC's lower clip.
+  // DNs are within 0..4095; the saturating narrowing costs the same as a
+  // truncating one here (two ops on AVX2).
   const auto dn = hn::DemoteTo(d16, SynthesizeVector(df, k, e, prnu_code, dsnu_code, index));
   if constexpr (kStreamOut) {
     hn::Stream(dn, d16, out);

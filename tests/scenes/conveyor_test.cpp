@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "scene_test_support.hpp"
 
@@ -132,6 +134,46 @@ TEST(Conveyor, SpeedCanBeGivenInMillimetresPerSecond) {
   auto scene = make_scene(spec);
   EXPECT_NEAR(scene->describe()["speed_px_s"].get<double>(), 500.0, 1e-9);
   EXPECT_NEAR(scene->part_positions(0.1).at(0).x_mm, -2.0 + 2.5, 1e-9);
+}
+
+// A conveyor whose belt is an image file: `picture` spread over the field.
+nlohmann::json conveyor_on_image(const std::string& path, double white) {
+  nlohmann::json spec = conveyor(kBox);
+  spec["background"] = {{"type", "image"}, {"path", path}, {"black", 0.0}, {"white", white}};
+  spec["parts"] = nlohmann::json::array();
+  return spec;
+}
+
+TEST(Conveyor, ABrightBackgroundPatchLeavesTheDarkGreysExact) {
+  // Reflectance 100 (a specular patch) beside a 0.0201 grey: stored in
+  // 16-bit steps of the brightest value, the grey would be 1.3 % off.
+  constexpr float kGrey = 0.000201f;  // of white
+  testing::TempDir dir("conveyor-background");
+  cv::Mat picture(kHeight, kWidth, CV_32F, cv::Scalar(kGrey));
+  picture(cv::Rect(0, 0, kWidth / 2, kHeight)) = 1.0f;
+  const std::string path = dir.file("belt.tiff");
+  ASSERT_TRUE(cv::imwrite(path, picture));
+  auto scene = make_scene(conveyor_on_image(path, 100.0));
+  auto pixels = render_all(*scene, kWidth, kHeight);
+  const float bright = pixels[(kHeight / 2) * kWidth + kWidth / 4];
+  const float grey = pixels[(kHeight / 2) * kWidth + 3 * kWidth / 4];
+  EXPECT_NEAR(grey / bright, kGrey, kGrey * 2e-3);
+}
+
+TEST(Conveyor, RefusesABackgroundThatReflectsLessThanNothing) {
+  testing::TempDir dir("conveyor-nan");
+  for (float bad : {-0.5f, std::numeric_limits<float>::quiet_NaN()}) {
+    cv::Mat picture(kHeight, kWidth, CV_32F, cv::Scalar(0.5));
+    picture.at<float>(3, 7) = bad;
+    const std::string path = dir.file("belt.tiff");
+    ASSERT_TRUE(cv::imwrite(path, picture));
+    try {
+      make_scene(conveyor_on_image(path, 1.0));
+      ADD_FAILURE() << "accepted a background pixel of " << bad;
+    } catch (const SceneSpecError& error) {
+      EXPECT_NE(std::string(error.field()).find("background"), std::string::npos) << error.what();
+    }
+  }
 }
 
 }  // namespace

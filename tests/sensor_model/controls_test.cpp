@@ -60,6 +60,24 @@ TEST(DigitalShift, MultipliesTheTwelveBitValueAndClips) {
   }
 }
 
+TEST(DigitalShift, SignalsFarBelowZeroStillReadZero) {
+  // The most extreme configuration allowed: 10^4 DN/e- and DSNU of 1000 e-
+  // put half the dark pixels millions of DN below zero. They must clip to
+  // 0 at every shift, not wrap around to white.
+  const Imx267Sensor s(default_parameters().with_overrides(
+                           {{"gain", {{"system_gain_dn_per_e", 1e4}}}, {"fixed_pattern", {{"dsnu_e", 1000.0}}}}),
+                       5, kSerial);
+  for (int shift : {0, s.parameters().digital_shift_max}) {
+    ExposureSettings e = settings(10000.0, s.parameters().gain_raw_max);
+    e.black_level_raw = 0;
+    e.digital_shift = shift;
+    const auto dark = flat_frame(s, 0.0f, e, 9);
+    const double pixels = static_cast<double>(dark.size());
+    EXPECT_NEAR(std::count(dark.begin(), dark.end(), uint16_t{0}) / pixels, 0.5, 0.05) << "shift " << shift;
+    EXPECT_NEAR(std::count(dark.begin(), dark.end(), uint16_t{4095}) / pixels, 0.5, 0.05) << "shift " << shift;
+  }
+}
+
 TEST(DarkCurrent, DoublesEveryDoublingTemperature) {
   const Imx267Sensor& s = clean_sensor();
   const auto& p = s.parameters();
