@@ -140,8 +140,8 @@ struct KernelVectors {
         rounding_bias_bits(hn::BitCast(DI(), rounding_bias)),
         dn_max(hn::Set(DI(), 4095)),
         digital_shift(c.digital_shift) {}
-  VF electrons_per_irradiance, dark_electrons, prnu_electrons_per_irradiance, dsnu_step, full_well, read_noise, read_variance,
-      poisson_below, gain, black_level, adc_max;
+  VF electrons_per_irradiance, dark_electrons, prnu_electrons_per_irradiance, dsnu_step, full_well, read_noise,
+      read_variance, poisson_below, gain, black_level, adc_max;
   VU shot_key, poisson_key;
   // Integer constants kept here rather than made in the loop, where the
   // compiler would rebuild them from general registers every iteration.
