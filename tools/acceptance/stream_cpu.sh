@@ -2,7 +2,7 @@
 # camemu's own CPU while it streams full frames at the camera's rate (issue 3:
 # "camemu uses at most 25 % of one core while streaming full frames").
 #
-#   tools/acceptance/stream_cpu.sh [--duration S]
+#   tools/acceptance/stream_cpu.sh [--duration S] [--segmentation-offload]
 #
 # Over loopback the kernel delivers every packet to the receiving socket on the
 # sender's CPU, so a loopback figure charges camemu with the client's receive
@@ -14,14 +14,19 @@
 # camemu's CPU. (Before 2026-11-27 the frames carried the far end's own MAC,
 # and its IP routing and error path added ~3-4 % of a core.) camemu is driven
 # through its control API only (GevSCDA, GevSCPHostPort, AcquisitionStart), so
-# no client competes for the CPU.
+# no client competes for the CPU. --segmentation-offload keeps the link's UDP
+# segmentation offload, like a NIC with USO (the kernel hands each GSO burst to
+# the card whole; Linux's igb driver offers it from the 82576 on, so I350 and
+# I210, and igc for the I225): the lower bound for the send path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=20
+offload=false
 camemu=${CAMEMU:-build/emulator/camemu}
 while (($#)); do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
+    --segmentation-offload) offload=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +52,7 @@ ip -n "$ns" link add link0 type veth peer name sink0 netns "$far"
 ip -n "$ns" addr add $camera_address/24 dev link0
 # Like a network card without UDP segmentation offload: the kernel cuts
 # camemu's GSO bursts into single packets before the link (gso_max_segs 1).
-ip -n "$ns" link set link0 gso_max_segs 1
+$offload || ip -n "$ns" link set link0 gso_max_segs 1
 ip -n "$ns" link set link0 up
 ip -n "$far" link set sink0 up
 # A permanent neighbour entry: no ARP (the far end has no address to answer
@@ -74,12 +79,12 @@ ticks0=$(cpu_ticks); read -r frames0 packets0 bursts0 < <(stream_fields frames_s
 sleep "$duration"
 ticks1=$(cpu_ticks); thread_ticks >/tmp/stream_cpu_threads.1; read -r frames1 packets1 bursts1 < <(stream_fields frames_sent packets_sent bursts_sent); t1=$(date +%s%N)
 python3 - "$fps" "$((ticks1 - ticks0))" "$(getconf CLK_TCK)" "$((t1 - t0))" "$((frames1 - frames0))" "$((packets1 - packets0))" \
-  "$((bursts1 - bursts0))" /tmp/stream_cpu_threads.0 /tmp/stream_cpu_threads.1 <<'PY'
+  "$((bursts1 - bursts0))" /tmp/stream_cpu_threads.0 /tmp/stream_cpu_threads.1 "$offload" <<'PY'
 import collections, sys
-fps, ticks, hz, elapsed_ns, frames, packets, bursts, threads0, threads1 = sys.argv[1:]
+fps, ticks, hz, elapsed_ns, frames, packets, bursts, threads0, threads1, offload = sys.argv[1:]
 seconds = int(elapsed_ns) / 1e9
 cpu = int(ticks) / int(hz) / seconds * 100
-print(f"veth link: ResultingFrameRateAbs {float(fps):.2f} fps, sent {int(frames) / seconds:.2f} fps "
+print(f"veth link{' with segmentation offload' if offload == 'true' else ''}: ResultingFrameRateAbs {float(fps):.2f} fps, sent {int(frames) / seconds:.2f} fps "
       f"({int(packets) / seconds:.0f} packets/s, {int(packets) / max(int(bursts), 1):.1f} per burst), camemu CPU {cpu:.1f} % of one core "
       f"({cpu * 10 / max(int(frames) / seconds, 1e-9):.1f} ms per frame)")
 def per_thread(path):
