@@ -164,6 +164,24 @@ TEST(PixelPipeline, TestImagesFollowBaslerDiagonalFormulas) {
   EXPECT_FALSE(test_image_from_selector(9));
 }
 
+// The row generator the pipeline uses must give each pixel the value of the
+// per-pixel formula, across the wraps of both moduli and of the frame counter.
+TEST(PixelPipeline, TestImageRowsMatchThePerPixelFormula) {
+  constexpr uint32_t kWidth = 4112;
+  std::vector<uint16_t> row(kWidth);
+  for (uint32_t selector = 0; selector <= 5; ++selector) {
+    const TestImage image = *test_image_from_selector(selector);
+    for (uint32_t image_row : {0u, 1u, 255u, 2175u}) {
+      for (uint64_t frame : {uint64_t{0}, uint64_t{7}, uint64_t{4095}, ~uint64_t{0} - 3}) {
+        fill_test_image_row(image, image_row, frame, kWidth, row.data());
+        for (uint32_t column = 0; column < kWidth; ++column)
+          ASSERT_EQ(row[column], test_image_value(image, column, image_row, frame))
+              << "selector " << selector << " row " << image_row << " frame " << frame << " column " << column;
+      }
+    }
+  }
+}
+
 TEST(PixelPipeline, BadSettingsAndRegionsFailWithoutTouchingMemory) {
   Sensor sensor(4, 4);
   std::vector<uint8_t> out(64);

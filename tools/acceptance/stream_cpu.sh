@@ -3,6 +3,7 @@
 # "camemu uses at most 25 % of one core while streaming full frames").
 #
 #   tools/acceptance/stream_cpu.sh [--duration S] [--segmentation-offload]
+#                                  [--feature NAME=JSON_VALUE]...
 #
 # Over loopback the kernel delivers every packet to the receiving socket on the
 # sender's CPU, so a loopback figure charges camemu with the client's receive
@@ -17,16 +18,20 @@
 # no client competes for the CPU. --segmentation-offload keeps the link's UDP
 # segmentation offload, like a NIC with USO (the kernel hands each GSO burst to
 # the card whole; Linux's igb driver offers it from the 82576 on, so I350 and
-# I210, and igc for the I225): the lower bound for the send path.
+# I210, and igc for the I225): the lower bound for the send path. Each
+# --feature is written before the start, e.g. --feature GevSCPSPacketSize=8192
+# or --feature 'TestImageSelector="Testimage1"' (a JSON value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=20
 offload=false
+features=()
 camemu=${CAMEMU:-build/emulator/camemu}
 while (($#)); do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --segmentation-offload) offload=true; shift ;;
+    --feature) [[ $2 == *=* ]] || { echo "--feature needs NAME=JSON_VALUE" >&2; exit 2; }; features+=("$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -70,6 +75,10 @@ wait_for_api
 IFS=. read -r a b c d <<<"$sink_address"
 set_feature GevSCDA $(( (a << 24) | (b << 16) | (c << 8) | d ))
 set_feature GevSCPHostPort 50000
+for feature in ${features[@]+"${features[@]}"}; do
+  set_feature "${feature%%=*}" "${feature#*=}" || { echo "could not set ${feature%%=*} to ${feature#*=}" >&2; exit 1; }
+  echo "${feature%%=*} = $(get_feature "${feature%%=*}")"
+done
 fps=$(get_feature ResultingFrameRateAbs)
 set_feature AcquisitionStart true
 sleep 3  # past the start-up transient

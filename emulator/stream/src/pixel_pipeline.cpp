@@ -273,8 +273,7 @@ PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& 
     if (from_sensor) {
       fill_sensor_row(sensor, settings, image_row, row.data());
     } else {
-      for (uint32_t column = 0; column < settings.width; ++column)
-        row[column] = test_image_value(settings.test_image, column, image_row, frame_counter);
+      fill_test_image_row(settings.test_image, image_row, frame_counter, settings.width, row.data());
     }
     if (settings.reverse_x) std::reverse(row.begin(), row.begin() + settings.width);
     encoder.append(row.data(), settings.width);

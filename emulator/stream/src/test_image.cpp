@@ -1,6 +1,8 @@
 #include "camemu/stream/test_image.hpp"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 
 namespace camemu::stream {
 namespace {
@@ -38,6 +40,32 @@ uint16_t test_image_value(TestImage image, uint32_t column, uint32_t row, uint64
       return static_cast<uint16_t>((diagonal + frame_counter) % twelve_bit_modulus);
   }
   return 0;
+}
+
+void fill_test_image_row(TestImage image, uint32_t row, uint64_t frame_counter, uint32_t width, uint16_t* out) {
+  uint32_t modulus = 0, shift = 0;
+  switch (image) {
+    case TestImage::off:
+      std::fill(out, out + width, uint16_t{0});
+      return;
+    case TestImage::fixed_diagonal_8bit:
+      frame_counter = 0;
+      [[fallthrough]];
+    case TestImage::moving_diagonal_8bit:
+    case TestImage::feature_test_8bit:
+      modulus = eight_bit_modulus, shift = eight_to_twelve_bit_shift;
+      break;
+    case TestImage::moving_diagonal_12bit:
+    case TestImage::feature_test_12bit:
+      modulus = twelve_bit_modulus;
+      break;
+  }
+  static_assert(std::has_single_bit(eight_bit_modulus) && std::has_single_bit(twelve_bit_modulus));
+  // Both moduli are powers of two, so the wrap is a mask: the loop vectorises.
+  const uint32_t mask = modulus - 1;
+  const auto start = static_cast<uint32_t>((uint64_t{row} + frame_counter) % modulus);
+  for (uint32_t column = 0; column < width; ++column)
+    out[column] = static_cast<uint16_t>(((start + column) & mask) << shift);
 }
 
 }  // namespace camemu::stream
