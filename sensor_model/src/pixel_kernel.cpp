@@ -24,6 +24,16 @@ using DU = hn::RebindToUnsigned<DF>;
 using VF = hn::Vec<DF>;
 using VU = hn::Vec<DU>;
 
+// On x86 the Gaussian's byte sum uses one widening multiply-add (pmaddwd),
+// which keeps every 32-bit lane's sum in that lane; other architectures may
+// pair the halves across lanes, so they shift and mask.
+#undef CAMEMU_BYTE_SUM_BY_PMADDWD
+#if HWY_TARGET == HWY_SCALAR || !HWY_ARCH_X86
+#define CAMEMU_BYTE_SUM_BY_PMADDWD 0
+#else
+#define CAMEMU_BYTE_SUM_BY_PMADDWD 1
+#endif
+
 // Mirrors detail::mix32.
 HWY_INLINE VU Mix32(DU du, VU x) {
   x = hn::Xor(x, hn::ShiftRight<16>(x));
@@ -31,32 +41,6 @@ HWY_INLINE VU Mix32(DU du, VU x) {
   x = hn::Xor(x, hn::ShiftRight<15>(x));
   x = hn::Mul(x, hn::Set(du, 0x846ca68bU));
   return hn::Xor(x, hn::ShiftRight<16>(x));
-}
-
-// Mirrors detail::gaussian_from_bits. On x86 the byte sum takes two steps:
-// bytes to 16-bit pair sums, then a widening multiply-add of each two of
-// those by 1 (one pmaddwd, which keeps every 32-bit lane's sum in that lane;
-// other architectures may pair the halves across lanes, so they shift and
-// mask).
-HWY_INLINE VF GaussianFromBits(DF df, VU h) {
-  const DI di;
-#if HWY_TARGET == HWY_SCALAR || !HWY_ARCH_X86
-  const DU du;
-  const VU byte_mask = hn::Set(du, 0x00FF00FFU);
-  const VU pairs = hn::Add(hn::And(h, byte_mask), hn::And(hn::ShiftRight<8>(h), byte_mask));
-  const auto byte_sum = hn::BitCast(di, hn::Add(hn::And(pairs, hn::Set(du, 0xFFFFU)), hn::ShiftRight<16>(pairs)));
-#else
-  const hn::Repartition<uint16_t, DF> du16;
-  const hn::Repartition<int16_t, DF> di16;
-  const auto halves = hn::BitCast(du16, h);
-  const auto byte_pairs = hn::Add(hn::And(halves, hn::Set(du16, 0x00FF)), hn::ShiftRight<8>(halves));
-  auto odd_sums = hn::Zero(di);
-  const auto even_sums =
-      hn::ReorderWidenMulAccumulate(di, hn::BitCast(di16, byte_pairs), hn::Set(di16, 1), hn::Zero(di), odd_sums);
-  const auto byte_sum = hn::Add(even_sums, odd_sums);
-#endif
-  const VF x = hn::Sub(hn::ConvertTo(df, byte_sum), hn::Set(df, kByteSumCentre));
-  return hn::Mul(x, hn::MulAdd(hn::Set(df, kGaussCubic), hn::Mul(x, x), hn::Set(df, kGaussLinear)));
 }
 
 // exp(-m) for 0 <= m <= 64 (the largest allowed exact-Poisson mean): 2^t with
@@ -139,6 +123,10 @@ struct KernelVectors {
         rounding_bias(hn::Set(df, kRoundingBias)),
         rounding_bias_bits(hn::BitCast(DI(), rounding_bias)),
         dn_max(hn::Set(DI(), 4095)),
+#if CAMEMU_BYTE_SUM_BY_PMADDWD
+        ones16(hn::Set(hn::Repartition<int16_t, DF>(), 1)),
+#endif
+        lanes_step(hn::Set(DU(), static_cast<uint32_t>(hn::Lanes(df)))),
         digital_shift(c.digital_shift) {}
   VF electrons_per_irradiance, dark_electrons, prnu_electrons_per_irradiance, dsnu_step, full_well, read_noise,
       read_variance, poisson_below, gain, black_level, adc_max;
@@ -147,8 +135,36 @@ struct KernelVectors {
   // compiler would rebuild them from general registers every iteration.
   VF rounding_bias;
   hn::Vec<DI> rounding_bias_bits, dn_max;
+#if CAMEMU_BYTE_SUM_BY_PMADDWD
+  hn::Vec<hn::Repartition<int16_t, DF>> ones16;
+#endif
+  VU lanes_step;  // pixel indices advance by this from one vector to the next
   int digital_shift;
 };
+
+// Mirrors detail::gaussian_from_bits. With pmaddwd the byte sum takes two
+// steps: bytes to 16-bit pair sums, then a widening multiply-add of each two
+// of those by 1.
+HWY_INLINE VF GaussianFromBits(DF df, const KernelVectors& k, VU h) {
+  const DI di;
+#if !CAMEMU_BYTE_SUM_BY_PMADDWD
+  const DU du;
+  const VU byte_mask = hn::Set(du, 0x00FF00FFU);
+  const VU pairs = hn::Add(hn::And(h, byte_mask), hn::And(hn::ShiftRight<8>(h), byte_mask));
+  const auto byte_sum = hn::BitCast(di, hn::Add(hn::And(pairs, hn::Set(du, 0xFFFFU)), hn::ShiftRight<16>(pairs)));
+#else
+  const hn::Repartition<uint16_t, DF> du16;
+  const auto halves = hn::BitCast(du16, h);
+  const auto byte_pairs = hn::Add(hn::And(halves, hn::Set(du16, 0x00FF)), hn::ShiftRight<8>(halves));
+  auto odd_sums = hn::Zero(di);
+  const auto even_sums =
+      hn::ReorderWidenMulAccumulate(di, hn::BitCast(hn::Repartition<int16_t, DF>(), byte_pairs), k.ones16,
+                                    hn::Zero(di), odd_sums);
+  const auto byte_sum = hn::Add(even_sums, odd_sums);
+#endif
+  const VF x = hn::Sub(hn::ConvertTo(df, byte_sum), hn::Set(df, kByteSumCentre));
+  return hn::Mul(x, hn::MulAdd(hn::Set(df, kGaussCubic), hn::Mul(x, x), hn::Set(df, kGaussLinear)));
+}
 
 // One vector of pixels; returns 12-bit DNs. Each lane depends only on its own
 // inputs and pixel index, which makes frames independent of the work split.
@@ -162,7 +178,7 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   const VF mean = hn::MulAdd(irradiance, responsivity, k.dark_electrons);
 
   const VU shot_bits = Mix32(du, hn::Xor(pixel_index, k.shot_key));
-  const VF z = GaussianFromBits(df, shot_bits);
+  const VF z = GaussianFromBits(df, k, shot_bits);
 
   // Where Poisson ~ Gaussian, shot and read noise are one Gaussian draw of
   // variance V = mean + sigma_d^2, plus a Cornish-Fisher term c*(z^2 - 1),
@@ -207,11 +223,10 @@ constexpr float kMaxIrradiance = 1e20f;
 // One vector of a span: loads, synthesises, stores. Clears in `valid` the
 // lanes whose irradiance was negative, NaN or infinite.
 template <bool kUniform, bool kStreamOut = false>
-HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, uint32_t first_index, const float* irradiance,
+HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, VU index, const float* irradiance,
                              const int8_t* prnu, const int8_t* dsnu, uint16_t* out, hn::Mask<DF>& valid) {
   const DF df;
   const DI di;
-  const DU du;
   const hn::Rebind<int8_t, DI> d8;
   const hn::Rebind<uint16_t, DI> d16;
   VF e = uniform;
@@ -225,7 +240,6 @@ HWY_INLINE void SynthesizeAt(const KernelVectors& k, VF uniform, uint32_t first_
   }
   const VF prnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, prnu)));
   const VF dsnu_code = hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, dsnu)));
-  const VU index = hn::Add(hn::Iota(du, 0), hn::Set(du, first_index));
   // DNs are within 0..4095; the saturating narrowing costs the same as a
   // truncating one here (two ops on AVX2).
   const auto dn = hn::DemoteTo(d16, SynthesizeVector(df, k, e, prnu_code, dsnu_code, index));
@@ -246,6 +260,11 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   // Pixels [i, i + rest) with rest <= lanes, through the same vector code
   // (padded) so every pixel is computed identically wherever a span or
   // alignment boundary falls.
+  const DU du;
+  // The sensor indices of the pixels [i, i + lanes).
+  auto first_indices = [&](size_t i) {
+    return hn::Add(hn::Iota(du, 0), hn::Set(du, static_cast<uint32_t>(span.first_pixel_index + i)));
+  };
   auto run_padded = [&](size_t i, size_t rest) {
     constexpr size_t kMaxLanes = 64;
     HWY_ALIGN float irradiance[kMaxLanes] = {};
@@ -255,8 +274,7 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
     if (!kUniform) std::memcpy(irradiance, span.irradiance + i, rest * sizeof(float));
     std::memcpy(prnu, span.prnu_codes + i, rest);
     std::memcpy(dsnu, span.dsnu_codes + i, rest);
-    SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(span.first_pixel_index + i), irradiance, prnu, dsnu, out,
-                           valid);
+    SynthesizeAt<kUniform>(k, uniform, first_indices(i), irradiance, prnu, dsnu, out, valid);
     std::memcpy(span.out12 + i, out, rest * sizeof(uint16_t));
   };
 
@@ -267,7 +285,6 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   const int8_t* const dsnu_codes = span.dsnu_codes;
   uint16_t* const out12 = span.out12;
   const size_t count = span.count;
-  const uint32_t first_index = span.first_pixel_index;
 
   // The loops keep their own mask: `valid` is shared with run_padded by
   // reference, which would make every iteration store it to memory.
@@ -284,15 +301,14 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
     head = std::min(head, count);
     if (head > 0) run_padded(0, head);
     i = head;
-    for (; i + lanes <= count; i += lanes) {
-      SynthesizeAt<kUniform, true>(k, uniform, static_cast<uint32_t>(first_index + i),
-                                   kUniform ? nullptr : irradiance + i, prnu_codes + i, dsnu_codes + i, out12 + i,
-                                   loop_valid);
+    for (VU index = first_indices(i); i + lanes <= count; i += lanes, index = hn::Add(index, k.lanes_step)) {
+      SynthesizeAt<kUniform, true>(k, uniform, index, kUniform ? nullptr : irradiance + i, prnu_codes + i,
+                                   dsnu_codes + i, out12 + i, loop_valid);
     }
   } else {
-    for (; i + lanes <= count; i += lanes) {
-      SynthesizeAt<kUniform>(k, uniform, static_cast<uint32_t>(first_index + i), kUniform ? nullptr : irradiance + i,
-                             prnu_codes + i, dsnu_codes + i, out12 + i, loop_valid);
+    for (VU index = first_indices(i); i + lanes <= count; i += lanes, index = hn::Add(index, k.lanes_step)) {
+      SynthesizeAt<kUniform>(k, uniform, index, kUniform ? nullptr : irradiance + i, prnu_codes + i, dsnu_codes + i,
+                             out12 + i, loop_valid);
     }
   }
   valid = hn::And(valid, loop_valid);

@@ -58,6 +58,10 @@ ip -n "$ns" addr add $camera_address/24 dev link0
 # Like a network card without UDP segmentation offload: the kernel cuts
 # camemu's GSO bursts into single packets before the link (gso_max_segs 1).
 $offload || ip -n "$ns" link set link0 gso_max_segs 1
+# Jumbo frames, as Basler recommends for GigE Vision NICs, so that
+# --feature GevSCPSPacketSize=8192 can be measured too.
+ip -n "$ns" link set link0 mtu 9000
+ip -n "$far" link set sink0 mtu 9000
 ip -n "$ns" link set link0 up
 ip -n "$far" link set sink0 up
 # A permanent neighbour entry: no ARP (the far end has no address to answer
