@@ -340,6 +340,30 @@ TEST(PixelPipeline, BandByBandRenderingGivesThePerPixelImage) {
   EXPECT_EQ(cases, 3 * 4 * 2 * 2 * 2 * 3);
 }
 
+// Full-width rows: binning works through slices of columns, and rows as wide
+// as the sensor's cross their boundaries.
+TEST(PixelPipeline, SensorWideBinnedRowsGiveThePerPixelImage) {
+  Sensor sensor(4112, 8);
+  for (std::size_t i = 0; i < sensor.pixels.size(); ++i)
+    sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 13);  // includes values > 4095
+  for (const uint32_t binning : {1u, 2u, 3u, 4u})
+    for (const BinningMode mode : {BinningMode::sum, BinningMode::average})
+      for (const bool reverse_x : {false, true}) {
+        auto settings = settings_for(4112 / binning - 1, 8 / binning, PixelFormat::mono12);
+        settings.offset_x = 1;
+        settings.binning_horizontal = binning;
+        settings.binning_vertical = binning;
+        settings.binning_horizontal_mode = mode;
+        settings.binning_vertical_mode = mode;
+        settings.reverse_x = reverse_x;
+        SCOPED_TRACE("binning " + std::to_string(binning) + (mode == BinningMode::sum ? " sum" : " average") +
+                     (reverse_x ? " reverse_x" : ""));
+        std::vector<uint8_t> out(image_bytes(settings));
+        ASSERT_EQ(render_image(sensor.view(), settings, 0, out).status, PipelineStatus::ok);
+        EXPECT_EQ(out, per_pixel_reference(sensor, settings));
+      }
+}
+
 TEST(PixelPipeline, BandRenderingRefusesWhatItCannotSplit) {
   Sensor sensor(8, 4);
   auto settings = settings_for(5, 2, PixelFormat::mono12_packed);  // odd width: pixel pairs span rows

@@ -78,11 +78,6 @@ class PixelEncoder {
   uint16_t pending_ = 0;
 };
 
-uint32_t combine(uint32_t total, uint32_t count, BinningMode mode) {
-  if (mode == BinningMode::average) return total / count;
-  return std::min<uint32_t>(total, sensor_max_value);
-}
-
 bool settings_valid(const ImageSettings& settings) {
   const auto binning_ok = [](uint32_t b) { return b >= 1 && b <= max_binning; };
   return settings.width >= 1 && settings.height >= 1 && settings.width <= max_image_width &&
@@ -111,6 +106,60 @@ bool region_inside(const SensorFrameView& sensor, const ImageSettings& settings)
   return first_y >= sensor.origin_y && end_y <= uint64_t{sensor.origin_y} + sensor.height;
 }
 
+// Binning runs as a vertical pass over whole sensor rows, then a horizontal
+// pass over its result, each made for its factor and mode at compile time so
+// that g++ vectorises both (combining pixel by pixel took ~1.3 ns a sensor
+// pixel: 11.7 ms a full frame at 2 x 2, more than the camera's frame time at
+// the 32 fps that 2 x 2 binning allows).
+template <BinningMode Mode, uint32_t Count>
+uint16_t combine(uint32_t total) {
+  if constexpr (Mode == BinningMode::average) {
+    return static_cast<uint16_t>(total / Count);
+  } else {
+    return static_cast<uint16_t>(std::min<uint32_t>(total, sensor_max_value));
+  }
+}
+
+// out[i] combines column i of the `Rows` sensor rows from `top` on, each value
+// clipped to the sensor's 12 bits first.
+template <uint32_t Rows, BinningMode Mode>
+void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::size_t count, uint16_t* __restrict out) {
+  for (std::size_t i = 0; i < count; ++i) {
+    uint32_t total = 0;
+    for (uint32_t dy = 0; dy < Rows; ++dy) total += std::min<uint16_t>(top[dy * stride + i], sensor_max_value);
+    out[i] = combine<Mode, Rows>(total);
+  }
+}
+
+// out[c] combines the `Columns` values from in[c * Columns] on.
+template <uint32_t Columns, BinningMode Mode>
+void bin_horizontally(const uint16_t* __restrict in, std::size_t count, uint16_t* __restrict out) {
+  for (std::size_t c = 0; c < count; ++c) {
+    uint32_t total = 0;
+    for (uint32_t dx = 0; dx < Columns; ++dx) total += in[c * Columns + dx];
+    out[c] = combine<Mode, Columns>(total);
+  }
+}
+
+using VerticalPass = void (*)(const uint16_t*, std::size_t, std::size_t, uint16_t*);
+using HorizontalPass = void (*)(const uint16_t*, std::size_t, uint16_t*);
+
+template <BinningMode Mode>
+constexpr std::array<VerticalPass, max_binning> vertical_passes = {
+    &bin_vertically<1, Mode>, &bin_vertically<2, Mode>, &bin_vertically<3, Mode>, &bin_vertically<4, Mode>};
+template <BinningMode Mode>
+constexpr std::array<HorizontalPass, max_binning> horizontal_passes = {
+    &bin_horizontally<1, Mode>, &bin_horizontally<2, Mode>, &bin_horizontally<3, Mode>, &bin_horizontally<4, Mode>};
+
+// `factor` is in [1, max_binning] (settings_valid).
+VerticalPass vertical_pass(uint32_t factor, BinningMode mode) {
+  return (mode == BinningMode::average ? vertical_passes<BinningMode::average> : vertical_passes<BinningMode::sum>)[factor - 1];
+}
+HorizontalPass horizontal_pass(uint32_t factor, BinningMode mode) {
+  return (mode == BinningMode::average ? horizontal_passes<BinningMode::average>
+                                       : horizontal_passes<BinningMode::sum>)[factor - 1];
+}
+
 // Fills `row` with the image row `image_row` (before ReverseX) from the sensor.
 void fill_sensor_row(const SensorFrameView& sensor, const ImageSettings& settings, uint32_t image_row,
                      uint16_t* row) {
@@ -121,21 +170,29 @@ void fill_sensor_row(const SensorFrameView& sensor, const ImageSettings& setting
   const std::size_t sensor_x = static_cast<std::size_t>(settings.offset_x) * bin_x - sensor.origin_x;
   const uint16_t* top = sensor.pixels.data() + sensor_y * stride + sensor_x;
 
-  if (bin_x == 1 && bin_y == 1) {
-    for (uint32_t column = 0; column < settings.width; ++column)
-      row[column] = std::min<uint16_t>(top[column], sensor_max_value);
+  const VerticalPass vertical = vertical_pass(bin_y, settings.binning_vertical_mode);
+  if (bin_x == 1) {
+    vertical(top, stride, settings.width, row);
     return;
   }
-  for (uint32_t column = 0; column < settings.width; ++column) {
-    uint32_t horizontal_total = 0;
-    for (uint32_t dx = 0; dx < bin_x; ++dx) {
-      uint32_t vertical_total = 0;
-      for (uint32_t dy = 0; dy < bin_y; ++dy)
-        vertical_total += std::min<uint16_t>(top[dy * stride + column * bin_x + dx], sensor_max_value);
-      horizontal_total += combine(vertical_total, bin_y, settings.binning_vertical_mode);
-    }
-    row[column] = static_cast<uint16_t>(combine(horizontal_total, bin_x, settings.binning_horizontal_mode));
+  const HorizontalPass horizontal = horizontal_pass(bin_x, settings.binning_horizontal_mode);
+  // A slice of columns at a time, so the vertical pass's output stays small.
+  constexpr uint32_t slice_columns = 1024;
+  std::array<uint16_t, slice_columns * max_binning> binned_rows;
+  for (uint32_t first = 0; first < settings.width; first += slice_columns) {
+    const uint32_t count = std::min(slice_columns, settings.width - first);
+    vertical(top + std::size_t{first} * bin_x, stride, std::size_t{count} * bin_x, binned_rows.data());
+    horizontal(binned_rows.data(), count, row + first);
   }
+}
+
+// Mirrors the first `width` values of `row`. Through a copy: g++ vectorises
+// the reversed copy, not std::reverse's swaps (3 ms a full frame).
+void reverse_row(uint16_t* row, uint32_t width) {
+  std::array<uint16_t, max_image_width> copy;
+  std::copy_n(row, width, copy.data());
+  const uint16_t* last = copy.data() + width - 1;
+  for (std::size_t i = 0; i < width; ++i) row[i] = *(last - i);
 }
 
 // The everyday configuration (sensor image, no binning, no ReverseX) needs no
@@ -233,7 +290,7 @@ void render_rows(const SensorFrameView& sensor, const ImageSettings& settings, I
       continue;
     }
     fill_sensor_row(sensor, settings, image_row, scratch.data());
-    if (settings.reverse_x) std::reverse(scratch.begin(), scratch.begin() + settings.width);
+    if (settings.reverse_x) reverse_row(scratch.data(), settings.width);
     convert_row(settings.pixel_format, scratch.data(), settings.width, out_row);
   }
 }
@@ -275,7 +332,7 @@ PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& 
     } else {
       fill_test_image_row(settings.test_image, image_row, frame_counter, settings.width, row.data());
     }
-    if (settings.reverse_x) std::reverse(row.begin(), row.begin() + settings.width);
+    if (settings.reverse_x) reverse_row(row.data(), settings.width);
     encoder.append(row.data(), settings.width);
   }
   return {PipelineStatus::ok, encoder.finish()};
