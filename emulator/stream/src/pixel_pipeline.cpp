@@ -10,6 +10,15 @@
 namespace camemu::stream {
 namespace {
 
+// The marked per-row loops get an AVX2 version besides the baseline one, picked
+// when the program loads (GCC's function multiversioning; Clang 14 refuses it
+// on templates, so Clang builds keep the baseline).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CAMEMU_ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define CAMEMU_ALSO_FOR_AVX2
+#endif
+
 constexpr uint32_t mono8_shift = sensor_bit_depth - 8;
 constexpr uint32_t nibble_bits = 4;
 constexpr uint16_t low_nibble_mask = 0x0F;
@@ -123,7 +132,7 @@ uint16_t combine(uint32_t total) {
 // out[i] combines column i of the `Rows` sensor rows from `top` on, each value
 // clipped to the sensor's 12 bits first.
 template <uint32_t Rows, BinningMode Mode>
-void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::size_t count, uint16_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::size_t count, uint16_t* __restrict out) {
   for (std::size_t i = 0; i < count; ++i) {
     uint32_t total = 0;
     for (uint32_t dy = 0; dy < Rows; ++dy) total += std::min<uint16_t>(top[dy * stride + i], sensor_max_value);
@@ -133,7 +142,7 @@ void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::siz
 
 // out[c] combines the `Columns` values from in[c * Columns] on.
 template <uint32_t Columns, BinningMode Mode>
-void bin_horizontally(const uint16_t* __restrict in, std::size_t count, uint16_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void bin_horizontally(const uint16_t* __restrict in, std::size_t count, uint16_t* __restrict out) {
   for (std::size_t c = 0; c < count; ++c) {
     uint32_t total = 0;
     for (uint32_t dx = 0; dx < Columns; ++dx) total += in[c * Columns + dx];
@@ -188,7 +197,7 @@ void fill_sensor_row(const SensorFrameView& sensor, const ImageSettings& setting
 
 // Mirrors the first `width` values of `row`. Through a copy: g++ vectorises
 // the reversed copy, not std::reverse's swaps (3 ms a full frame).
-void reverse_row(uint16_t* row, uint32_t width) {
+CAMEMU_ALSO_FOR_AVX2 void reverse_row(uint16_t* row, uint32_t width) {
   std::array<uint16_t, max_image_width> copy;
   std::copy_n(row, width, copy.data());
   const uint16_t* last = copy.data() + width - 1;
@@ -209,7 +218,7 @@ bool rows_independent(const ImageSettings& settings) {
   return settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;
 }
 
-void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
   // min(v, 4095) >> 4 == min(v >> 4, 255): shift first so the clamp is a
   // saturating pack.
   constexpr uint16_t mono8_max = sensor_max_value >> mono8_shift;
@@ -230,9 +239,9 @@ void convert_row_mono12(const uint16_t* __restrict sensor_row, uint32_t width, u
 }
 
 // `width` is even: every pair lies inside the row.
+// g++ vectorises the 3-byte groups only with byte shuffles (SSSE3 and up).
+CAMEMU_ALSO_FOR_AVX2
 void convert_row_mono12_packed(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
-  // Not vectorised (3-byte groups); ~4-5 ms a full frame. A word-at-a-time
-  // variant (one 4-byte store a pair) measured slower than these byte stores.
   for (uint32_t pair = 0; pair < width / 2; ++pair) {
     const uint16_t first = std::min<uint16_t>(sensor_row[2 * pair], sensor_max_value);
     const uint16_t second = std::min<uint16_t>(sensor_row[2 * pair + 1], sensor_max_value);
