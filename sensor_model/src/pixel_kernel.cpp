@@ -290,15 +290,16 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   // reference, which would make every iteration store it to memory.
   auto loop_valid = valid;
   size_t i = 0;
-  if (constants.stream_output) {
-    // Non-temporal stores skip the read-for-ownership of a frame that is far
-    // larger than the caches; they need aligned addresses, so the first few
-    // pixels go through the padded path below.
-    const size_t vector_bytes = lanes * sizeof(uint16_t);
+  // Non-temporal stores skip the read-for-ownership of a frame that is far
+  // larger than the caches. They need aligned addresses (the first few pixels
+  // go through the padded path below) and whole registers: on 128-bit targets
+  // a vector's 16-bit output is half a register, and Highway's Stream would
+  // write the full 16 bytes, past the pixels, to an address aligned for 8.
+  const size_t vector_bytes = lanes * sizeof(uint16_t);
+  const bool can_stream = vector_bytes >= 16 && reinterpret_cast<uintptr_t>(out12) % sizeof(uint16_t) == 0;
+  if (constants.stream_output && can_stream) {
     const size_t misalignment = reinterpret_cast<uintptr_t>(out12) % vector_bytes;
-    size_t head = misalignment == 0 ? 0 : (vector_bytes - misalignment) / sizeof(uint16_t);
-    if (misalignment % sizeof(uint16_t) != 0) head = count;  // odd address: never aligned
-    head = std::min(head, count);
+    const size_t head = std::min(misalignment == 0 ? 0 : (vector_bytes - misalignment) / sizeof(uint16_t), count);
     if (head > 0) run_padded(0, head);
     i = head;
     for (VU index = first_indices(i); i + lanes <= count; i += lanes, index = hn::Add(index, k.lanes_step)) {

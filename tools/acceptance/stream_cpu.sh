@@ -29,9 +29,11 @@ features=()
 camemu=${CAMEMU:-build/emulator/camemu}
 while (($#)); do
   case "$1" in
-    --duration) duration=$2; shift 2 ;;
+    --duration) (($# >= 2)) || { echo "--duration needs seconds" >&2; exit 2; }; duration=$2; shift 2 ;;
     --segmentation-offload) offload=true; shift ;;
-    --feature) [[ $2 == *=* ]] || { echo "--feature needs NAME=JSON_VALUE" >&2; exit 2; }; features+=("$2"); shift 2 ;;
+    --feature)
+      [[ $# -ge 2 && $2 =~ ^[A-Za-z][A-Za-z0-9_]*= ]] || { echo "--feature needs NAME=JSON_VALUE" >&2; exit 2; }
+      features+=("$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -11,9 +11,11 @@ namespace camemu::stream {
 namespace {
 
 // The marked per-row loops get an AVX2 version besides the baseline one, picked
-// when the program loads (GCC's function multiversioning; Clang 14 refuses it
-// on templates, so Clang builds keep the baseline).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// when the program loads (GCC's function multiversioning, an ifunc: glibc
+// only). Clang 14 refuses it on templates, and under ThreadSanitizer GCC's
+// instrumented resolver crashes the loader, so those builds keep the baseline.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) && \
+    !defined(__SANITIZE_THREAD__)
 #define CAMEMU_ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
 #else
 #define CAMEMU_ALSO_FOR_AVX2
@@ -153,6 +155,7 @@ CAMEMU_ALSO_FOR_AVX2 void bin_horizontally(const uint16_t* __restrict in, std::s
 using VerticalPass = void (*)(const uint16_t*, std::size_t, std::size_t, uint16_t*);
 using HorizontalPass = void (*)(const uint16_t*, std::size_t, uint16_t*);
 
+static_assert(max_binning == 4, "the pass tables below list one function per binning factor");
 template <BinningMode Mode>
 constexpr std::array<VerticalPass, max_binning> vertical_passes = {
     &bin_vertically<1, Mode>, &bin_vertically<2, Mode>, &bin_vertically<3, Mode>, &bin_vertically<4, Mode>};

@@ -45,9 +45,6 @@ uint16_t test_image_value(TestImage image, uint32_t column, uint32_t row, uint64
 void fill_test_image_row(TestImage image, uint32_t row, uint64_t frame_counter, uint32_t width, uint16_t* out) {
   uint32_t modulus = 0, shift = 0;
   switch (image) {
-    case TestImage::off:
-      std::fill(out, out + width, uint16_t{0});
-      return;
     case TestImage::fixed_diagonal_8bit:
       frame_counter = 0;
       [[fallthrough]];
@@ -59,6 +56,10 @@ void fill_test_image_row(TestImage image, uint32_t row, uint64_t frame_counter, 
     case TestImage::feature_test_12bit:
       modulus = twelve_bit_modulus;
       break;
+    case TestImage::off:
+    default:  // as test_image_value: 0 for anything else
+      std::fill(out, out + width, uint16_t{0});
+      return;
   }
   static_assert(std::has_single_bit(eight_bit_modulus) && std::has_single_bit(twelve_bit_modulus));
   // Both moduli are powers of two, so the wrap is a mask: the loop vectorises.
