@@ -134,7 +134,8 @@ uint16_t combine(uint32_t total) {
 // out[i] combines column i of the `Rows` sensor rows from `top` on, each value
 // clipped to the sensor's 12 bits first.
 template <uint32_t Rows, BinningMode Mode>
-CAMEMU_ALSO_FOR_AVX2 void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::size_t count, uint16_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void bin_vertically(const uint16_t* __restrict top, std::size_t stride, std::size_t count,
+                                         uint16_t* __restrict out) {
   for (std::size_t i = 0; i < count; ++i) {
     uint32_t total = 0;
     for (uint32_t dy = 0; dy < Rows; ++dy) total += std::min<uint16_t>(top[dy * stride + i], sensor_max_value);
@@ -144,7 +145,8 @@ CAMEMU_ALSO_FOR_AVX2 void bin_vertically(const uint16_t* __restrict top, std::si
 
 // out[c] combines the `Columns` values from in[c * Columns] on.
 template <uint32_t Columns, BinningMode Mode>
-CAMEMU_ALSO_FOR_AVX2 void bin_horizontally(const uint16_t* __restrict in, std::size_t count, uint16_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void bin_horizontally(const uint16_t* __restrict in, std::size_t count,
+                                           uint16_t* __restrict out) {
   for (std::size_t c = 0; c < count; ++c) {
     uint32_t total = 0;
     for (uint32_t dx = 0; dx < Columns; ++dx) total += in[c * Columns + dx];
@@ -165,7 +167,8 @@ constexpr std::array<HorizontalPass, max_binning> horizontal_passes = {
 
 // `factor` is in [1, max_binning] (settings_valid).
 VerticalPass vertical_pass(uint32_t factor, BinningMode mode) {
-  return (mode == BinningMode::average ? vertical_passes<BinningMode::average> : vertical_passes<BinningMode::sum>)[factor - 1];
+  return (mode == BinningMode::average ? vertical_passes<BinningMode::average>
+                                       : vertical_passes<BinningMode::sum>)[factor - 1];
 }
 HorizontalPass horizontal_pass(uint32_t factor, BinningMode mode) {
   return (mode == BinningMode::average ? horizontal_passes<BinningMode::average>
@@ -221,7 +224,8 @@ bool rows_independent(const ImageSettings& settings) {
   return settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;
 }
 
-CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
+CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width,
+                                            uint8_t* __restrict out) {
   // min(v, 4095) >> 4 == min(v >> 4, 255): shift first so the clamp is a
   // saturating pack.
   constexpr uint16_t mono8_max = sensor_max_value >> mono8_shift;
