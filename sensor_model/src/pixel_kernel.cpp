@@ -257,14 +257,14 @@ bool SynthesizeSpanImpl(const FrameConstants& constants, const PixelSpan& span) 
   const KernelVectors k(df, constants);
   const VF uniform = hn::Set(df, span.uniform_irradiance);
   auto valid = hn::Ge(uniform, hn::Zero(df));
-  // Pixels [i, i + rest) with rest <= lanes, through the same vector code
-  // (padded) so every pixel is computed identically wherever a span or
-  // alignment boundary falls.
   const DU du;
   // The sensor indices of the pixels [i, i + lanes).
   auto first_indices = [&](size_t i) {
     return hn::Add(hn::Iota(du, 0), hn::Set(du, static_cast<uint32_t>(span.first_pixel_index + i)));
   };
+  // Pixels [i, i + rest) with rest <= lanes, through the same vector code
+  // (padded) so every pixel is computed identically wherever a span or
+  // alignment boundary falls.
   auto run_padded = [&](size_t i, size_t rest) {
     constexpr size_t kMaxLanes = 64;
     HWY_ALIGN float irradiance[kMaxLanes] = {};
