@@ -73,14 +73,25 @@ struct Reciprocals {
 };
 constexpr Reciprocals kReciprocals;
 
-// Exact Poisson draw by CDF inversion for the lanes in `small` (means below
-// the exact-Poisson threshold); other lanes return 0. Dark frames (counts
-// nearly always 0 or 1) get through with one round of steps. Kept out of line
-// so its constants do not crowd the registers of the common path.
-HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VU bits) {
+// A uniform draw in (0, 1) from the top 24 bits.
+HWY_INLINE VF UniformFromBits(DF df, VU bits) {
   const DI di;
-  const VF u = hn::MulAdd(hn::ConvertTo(df, hn::BitCast(di, hn::ShiftRight<8>(bits))), hn::Set(df, 1.0f / 16777216.0f),
-                          hn::Set(df, 1.0f / 33554432.0f));
+  return hn::MulAdd(hn::ConvertTo(df, hn::BitCast(di, hn::ShiftRight<8>(bits))), hn::Set(df, 1.0f / 16777216.0f),
+                    hn::Set(df, 1.0f / 33554432.0f));
+}
+
+// The Poisson CDF's recursion, shared by the draw below and the dark
+// thresholds: p(k) = p(k-1) * mean / k, cdf(k) = cdf(k-1) + p(k).
+HWY_INLINE void PoissonStep(DF df, VF mean, int k, VF& probability, VF& cdf) {
+  probability = hn::Mul(probability, hn::Mul(mean, hn::Set(df, kReciprocals.value[k])));
+  cdf = hn::Add(cdf, probability);
+}
+
+// Exact Poisson draw by inverting the CDF at the uniform `u`, for the lanes
+// in `small` (means below the exact-Poisson threshold); other lanes return 0.
+// Kept out of line so its constants do not crowd the registers of the common
+// path.
+HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VF u) {
   const VF clamped_mean = hn::IfThenElseZero(small, mean);
   VF probability = ExpOfNegative(df, clamped_mean);
   VF cdf = probability;
@@ -93,8 +104,7 @@ HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VU bits) 
   for (int k = 1; k < kMaxPoissonCount; k += kStepsPerCheck) {
     for (int j = 0; j < kStepsPerCheck; ++j) {
       count = hn::Add(count, hn::IfThenElseZero(hn::Gt(u, cdf), one));
-      probability = hn::Mul(probability, hn::Mul(clamped_mean, hn::Set(df, kReciprocals.value[k + j])));
-      cdf = hn::Add(cdf, probability);
+      PoissonStep(df, clamped_mean, k + j, probability, cdf);
     }
     if (hn::AllFalse(df, hn::And(small, hn::Gt(u, cdf)))) break;
   }
@@ -127,7 +137,17 @@ struct KernelVectors {
         ones16(hn::Set(hn::Repartition<int16_t, DF>(), 1)),
 #endif
         lanes_step(hn::Set(DU(), static_cast<uint32_t>(hn::Lanes(df)))),
-        digital_shift(c.digital_shift) {}
+        digital_shift(c.digital_shift) {
+    // Beyond the exact-Poisson threshold (<= 64) the thresholds are never
+    // used; the clamp only keeps the exponential in its range.
+    const VF dark = hn::Set(df, std::min(c.dark_electrons, 64.0f));
+    VF probability = ExpOfNegative(df, dark);
+    dark_cdf[0] = probability;
+    for (int count = 1; count < kDarkCounts; ++count) {
+      dark_cdf[count] = dark_cdf[count - 1];
+      PoissonStep(df, dark, count, probability, dark_cdf[count]);
+    }
+  }
   VF electrons_per_irradiance, dark_electrons, prnu_electrons_per_irradiance, dsnu_step, full_well, read_noise,
       read_variance, poisson_below, gain, black_level, adc_max;
   VU shot_key, poisson_key;
@@ -140,6 +160,10 @@ struct KernelVectors {
 #endif
   VU lanes_step;  // pixel indices advance by this from one vector to the next
   int digital_shift;
+  // The Poisson CDF at 0 .. kDarkCounts - 1 electrons for a pixel whose mean
+  // is the dark charge alone (no light on it), computed as the draw does.
+  static constexpr int kDarkCounts = 8;
+  VF dark_cdf[kDarkCounts];
 };
 
 // Mirrors detail::gaussian_from_bits. With pmaddwd the byte sum takes two
@@ -204,9 +228,19 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
   const auto small = hn::Lt(mean, k.poisson_below);
   if (!hn::AllFalse(df, small)) {
     // Exact Poisson needs its own uniform; z then serves as the read noise.
-    const VU poisson_bits = Mix32(du, hn::Xor(pixel_index, k.poisson_key));
-    const VF poisson = hn::MulAdd(z, k.read_noise, PoissonByInversion(df, mean, small, poisson_bits));
-    charge = hn::IfThenElse(small, poisson, charge);
+    const VF u = UniformFromBits(df, Mix32(du, hn::Xor(pixel_index, k.poisson_key)));
+    VF counts;
+    const VF highest_dark_cdf = k.dark_cdf[KernelVectors::kDarkCounts - 1];
+    if (hn::AllTrue(df, hn::And(hn::Eq(mean, k.dark_electrons), hn::Le(u, highest_dark_cdf)))) {
+      // No light on any lane (a dark frame, a capped lens) and no count above
+      // the thresholds: the same comparisons as the draw, against CDF values
+      // made once. Saves the call, whose register spills cost most.
+      counts = hn::Zero(df);
+      for (const VF& cdf : k.dark_cdf) counts = hn::Add(counts, hn::IfThenElseZero(hn::Gt(u, cdf), hn::Set(df, 1.0f)));
+    } else {
+      counts = PoissonByInversion(df, mean, small, u);
+    }
+    charge = hn::IfThenElse(small, hn::MulAdd(z, k.read_noise, counts), charge);
   }
   const VF electrons = hn::MulAdd(dsnu_code, k.dsnu_step, hn::Min(charge, k.full_well));
   const VF dn = hn::MulAdd(electrons, k.gain, k.black_level);
