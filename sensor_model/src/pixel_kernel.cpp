@@ -95,18 +95,25 @@ HWY_NOINLINE VF PoissonByInversion(DF df, VF mean, hn::Mask<DF> small, VF u) {
   const VF clamped_mean = hn::IfThenElseZero(small, mean);
   VF probability = ExpOfNegative(df, clamped_mean);
   VF cdf = probability;
+  VF previous_cdf = hn::Zero(df);  // below cdf(0) = e^-mean > 0
   VF count = hn::Zero(df);
   const VF one = hn::Set(df, 1.0f);
+  // A count is added only while the CDF still grows. In float it levels off
+  // up to a few 2^-24 below 1, and u reaches 1: a draw above the level would
+  // otherwise count every remaining step (256 electrons in a few pixels of a
+  // full frame). It now ends where the CDF stopped, in the far tail.
+  const auto counts_on = [&] { return hn::And(hn::Gt(u, cdf), hn::Gt(cdf, previous_cdf)); };
   // Checked only every kStepsPerCheck steps: the check is a serialising
-  // branch, a step is four cheap ops. Extra steps do not change the result.
+  // branch, a step is a few cheap ops. Extra steps do not change the result.
   constexpr int kStepsPerCheck = 4;
   // Beyond ~4x the largest allowed mean the float CDF can no longer grow.
   for (int k = 1; k < kMaxPoissonCount; k += kStepsPerCheck) {
     for (int j = 0; j < kStepsPerCheck; ++j) {
-      count = hn::Add(count, hn::IfThenElseZero(hn::Gt(u, cdf), one));
+      count = hn::Add(count, hn::IfThenElseZero(counts_on(), one));
+      previous_cdf = cdf;
       PoissonStep(df, clamped_mean, k + j, probability, cdf);
     }
-    if (hn::AllFalse(df, hn::And(small, hn::Gt(u, cdf)))) break;
+    if (hn::AllFalse(df, hn::And(small, counts_on()))) break;
   }
   return hn::IfThenElseZero(small, count);
 }
@@ -138,9 +145,10 @@ struct KernelVectors {
 #endif
         lanes_step(hn::Set(DU(), static_cast<uint32_t>(hn::Lanes(df)))),
         digital_shift(c.digital_shift) {
-    // Beyond the exact-Poisson threshold (<= 64) the thresholds are never
-    // used; the clamp only keeps the exponential in its range.
-    const VF dark = hn::Set(df, std::min(c.dark_electrons, 64.0f));
+    // Used only where the dark charge is below the exact-Poisson threshold;
+    // otherwise (NaN and infinity included) the exponential gets 0, as the
+    // draw gives its lanes that are not small.
+    const VF dark = hn::Set(df, c.dark_electrons < c.poisson_exact_below_e ? c.dark_electrons : 0.0f);
     VF probability = ExpOfNegative(df, dark);
     dark_cdf[0] = probability;
     for (int count = 1; count < kDarkCounts; ++count) {
@@ -234,7 +242,8 @@ HWY_INLINE hn::Vec<DI> SynthesizeVector(DF df, const KernelVectors& k, VF irradi
     if (hn::AllTrue(df, hn::And(hn::Eq(mean, k.dark_electrons), hn::Le(u, highest_dark_cdf)))) {
       // No light on any lane (a dark frame, a capped lens) and no count above
       // the thresholds: the same comparisons as the draw, against CDF values
-      // made once. Saves the call, whose register spills cost most.
+      // made once (where the CDF has levelled off, u cannot exceed it here).
+      // Saves the call, whose register spills cost most.
       counts = hn::Zero(df);
       for (const VF& cdf : k.dark_cdf) counts = hn::Add(counts, hn::IfThenElseZero(hn::Gt(u, cdf), hn::Set(df, 1.0f)));
     } else {

@@ -3,6 +3,7 @@
 // back from the DNs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -80,6 +81,22 @@ TEST(ShotNoise, DarkChargeAloneFollowsThePoissonDistributionExactly) {
     std::vector<double> counts(dn.size());
     for (size_t i = 0; i < dn.size(); ++i) counts[i] = (dn[i] - 240.0) / k;
     expect_poisson_counts(counts, lambda);
+  }
+}
+
+// The float CDF levels off a few 2^-24 below 1 for some means, and the
+// uniform draw reaches 1: such draws once counted every remaining step, 256
+// electrons in a few pixels of a full frame (at these means, before the fix).
+TEST(ShotNoise, NoDrawLandsBeyondTheFarTail) {
+  const Imx267Sensor& s = noiseless_readout_sensor();
+  const ExposureSettings e = settings(10000.0, s.parameters().gain_raw_max);
+  const double k = s.system_gain_dn_per_e(e.gain_raw);
+  const Region full{0, 0, s.parameters().width, s.parameters().height};
+  std::vector<uint16_t> dn(static_cast<size_t>(full.width) * full.height);
+  for (double lambda : {1.05, 6.8, 7.3, 8.8, 11.8, 14.8}) {
+    s.expose_uniform(irradiance_for_electrons(s, lambda), kWavelength, full, e, 11, dn.data());
+    const double highest = (*std::max_element(dn.begin(), dn.end()) - 240.0) / k;
+    EXPECT_LE(highest, lambda + 12 * std::sqrt(lambda) + 12) << "lambda " << lambda;
   }
 }
 

@@ -50,5 +50,29 @@ TEST(SimdTargets, StreamingAndCachedStoresGiveTheSameFrameOnEveryTarget) {
   }
 }
 
+// Vectors whose pixels all hold dark charge alone take a shortcut through the
+// exact Poisson draw. A dark pixel must read the same whether or not its
+// vector has a lit pixel in it (which sends it through the full draw), on
+// every target, from a fraction of an electron to just below the threshold.
+TEST(SimdTargets, DarkPixelsReadTheSameWithOrWithoutLightBesideThem) {
+  const Region region{0, 300, 4112, 4};
+  const size_t pixels = static_cast<size_t>(region.width) * region.height;
+  const std::vector<float> dark(pixels, 0.0f);
+  std::vector<float> every_other_lit(pixels, 0.0f);
+  for (size_t i = 1; i < pixels; i += 2) every_other_lit[i] = irradiance_for_electrons(default_sensor(), 0.5);
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    const TargetOverride override_target(target);
+    // 3 e-/s of dark current at 25 C: 0.05, 4 and 15.9 e-.
+    for (const double exposure_us : {16.7e3, 1.333e6, 5.3e6}) {
+      SCOPED_TRACE(std::string(hwy::TargetName(target)) + ", exposure " + std::to_string(exposure_us) + " us");
+      ExposureSettings e = settings(exposure_us, default_sensor().parameters().gain_raw_max);
+      std::vector<uint16_t> all_dark(pixels), mixed(pixels);
+      default_sensor().expose(dark.data(), kWavelength, region, e, 3, all_dark.data());
+      default_sensor().expose(every_other_lit.data(), kWavelength, region, e, 3, mixed.data());
+      for (size_t i = 0; i < pixels; i += 2) ASSERT_EQ(all_dark[i], mixed[i]) << "pixel " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace camemu::sensor::testing
