@@ -24,16 +24,21 @@ const Imx267Sensor& noiseless_readout_sensor() {
   return sensor;
 }
 
-// Electrons per pixel recovered from one flat frame with mean `electrons`.
-std::vector<double> electron_counts(double electrons, uint64_t frame) {
-  const Imx267Sensor& s = noiseless_readout_sensor();
-  const int gain_raw = s.parameters().gain_raw_max;
-  const double k = s.system_gain_dn_per_e(gain_raw);
-  ExposureSettings e = settings(10000.0, gain_raw);
-  const auto dn = flat_frame(s, irradiance_for_electrons(s, electrons), e, frame);
+// How the frames here are read: 10 ms at the highest gain (black level 240).
+ExposureSettings readout_settings(const Imx267Sensor& s) { return settings(10000.0, s.parameters().gain_raw_max); }
+
+// Electrons per pixel behind DNs read with readout_settings.
+std::vector<double> electrons_from_dn(const Imx267Sensor& s, const std::vector<uint16_t>& dn) {
+  const double k = s.system_gain_dn_per_e(readout_settings(s).gain_raw);
   std::vector<double> counts(dn.size());
   for (size_t i = 0; i < dn.size(); ++i) counts[i] = (dn[i] - 240.0) / k;
   return counts;
+}
+
+// Electrons per pixel recovered from one flat frame with mean `electrons`.
+std::vector<double> electron_counts(double electrons, uint64_t frame) {
+  const Imx267Sensor& s = noiseless_readout_sensor();
+  return electrons_from_dn(s, flat_frame(s, irradiance_for_electrons(s, electrons), readout_settings(s), frame));
 }
 
 double central_moment(const std::vector<double>& v, int order) {
@@ -70,17 +75,13 @@ TEST(ShotNoise, SmallMeansFollowThePoissonDistributionExactly) {
 // shortcut through the exact draw (CDF thresholds made once per frame, with
 // the full draw for counts above them), which must give the same distribution.
 TEST(ShotNoise, DarkChargeAloneFollowsThePoissonDistributionExactly) {
-  const ExposureSettings e = settings(10000.0, noiseless_readout_sensor().parameters().gain_raw_max);
+  const ExposureSettings e = readout_settings(noiseless_readout_sensor());
   for (double lambda : {0.05, 0.8, 4.0}) {
     const Imx267Sensor dark_sensor(
         noiseless_readout_sensor().parameters().with_overrides(
             {{"dark_current", {{"e_per_s", lambda / (e.exposure_us * 1e-6)}}}}),
         3, kSerial);
-    const double k = dark_sensor.system_gain_dn_per_e(e.gain_raw);
-    const auto dn = flat_frame(dark_sensor, 0.0f, e, 7);
-    std::vector<double> counts(dn.size());
-    for (size_t i = 0; i < dn.size(); ++i) counts[i] = (dn[i] - 240.0) / k;
-    expect_poisson_counts(counts, lambda);
+    expect_poisson_counts(electrons_from_dn(dark_sensor, flat_frame(dark_sensor, 0.0f, e, 7)), lambda);
   }
 }
 
@@ -89,13 +90,11 @@ TEST(ShotNoise, DarkChargeAloneFollowsThePoissonDistributionExactly) {
 // electrons in a few pixels of a full frame (at these means, before the fix).
 TEST(ShotNoise, NoDrawLandsBeyondTheFarTail) {
   const Imx267Sensor& s = noiseless_readout_sensor();
-  const ExposureSettings e = settings(10000.0, s.parameters().gain_raw_max);
-  const double k = s.system_gain_dn_per_e(e.gain_raw);
   const Region full{0, 0, s.parameters().width, s.parameters().height};
   std::vector<uint16_t> dn(static_cast<size_t>(full.width) * full.height);
   for (double lambda : {1.05, 6.8, 7.3, 8.8, 11.8, 14.8}) {
-    s.expose_uniform(irradiance_for_electrons(s, lambda), kWavelength, full, e, 11, dn.data());
-    const double highest = (*std::max_element(dn.begin(), dn.end()) - 240.0) / k;
+    s.expose_uniform(irradiance_for_electrons(s, lambda), kWavelength, full, readout_settings(s), 11, dn.data());
+    const double highest = electrons_from_dn(s, {*std::max_element(dn.begin(), dn.end())}).front();
     EXPECT_LE(highest, lambda + 12 * std::sqrt(lambda) + 12) << "lambda " << lambda;
   }
 }
