@@ -9,9 +9,12 @@
 namespace camemu::control_api {
 namespace {
 
+// Error messages quote what the client sent (a path, a name), which need not
+// be UTF-8: invalid bytes become U+FFFD rather than an exception that would
+// end the process from httplib's thread.
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(2) + "\n", "application/json");
+  res.set_content(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
 }
 
 }  // namespace
