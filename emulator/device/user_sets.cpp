@@ -11,6 +11,26 @@ namespace {
 constexpr const char* kDeviceFile = "device";
 constexpr const char* kUserSetsFile = "user_sets";
 constexpr uint32_t kPersistedWords[] = {bs::kCurrentIpConfig, bs::kPersistentIp, bs::kPersistentSubnet, bs::kPersistentGateway};
+
+// A host writes the user-defined name's 16 bytes as it likes (WRITEMEM), and
+// the camera keeps them. A JSON string must be UTF-8, so a name that is not
+// is kept as {"bytes": [...]}: saving it cannot fail, and it comes back the same.
+nlohmann::json name_to_json(const std::string& name) {
+  try {
+    (void)nlohmann::json(name).dump();
+    return name;
+  } catch (const nlohmann::json::type_error&) {
+    return {{"bytes", std::vector<uint8_t>(name.begin(), name.end())}};
+  }
+}
+
+std::string name_from_json(const nlohmann::json& stored) {
+  if (stored.is_object()) {
+    const auto bytes = stored.at("bytes").get<std::vector<uint8_t>>();
+    return std::string(bytes.begin(), bytes.end());
+  }
+  return stored.get<std::string>();
+}
 }  // namespace
 
 UserSets::UserSets(CameraDevice& device, persistence::StateStore& store) : device_(device), store_(store) {
@@ -42,7 +62,7 @@ void UserSets::attach_behaviours() {
 }
 
 nlohmann::json UserSets::device_settings() {
-  return {{"DeviceUserID", device_.get_string("DeviceUserID")},
+  return {{"DeviceUserID", name_to_json(device_.get_string("DeviceUserID"))},
           {"UserSetDefaultSelector", device_.get_enum("UserSetDefaultSelector")},
           {"CurrentIPConfiguration", device_.bootstrap_word(bs::kCurrentIpConfig)},
           {"PersistentIPAddress", device_.bootstrap_word(bs::kPersistentIp)},
@@ -81,7 +101,7 @@ std::vector<std::string> UserSets::restore_at_start() {
   if (settings && settings->is_object()) {
     try {
       if (settings->contains("DeviceUserID"))
-        device_.set_bootstrap_string(bs::kUserDefinedName, 16, settings->at("DeviceUserID").get<std::string>());
+        device_.set_bootstrap_string(bs::kUserDefinedName, 16, name_from_json(settings->at("DeviceUserID")));
       if (settings->contains("UserSetDefaultSelector"))
         if (device_.set("UserSetDefaultSelector", value_from_json(device_.catalog().at("UserSetDefaultSelector"),
                                                                   settings->at("UserSetDefaultSelector"))) != Status::Success)

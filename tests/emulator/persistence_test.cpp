@@ -151,6 +151,22 @@ TEST_F(UserSetsTest, StartupUserSetAndDeviceUserIdSurviveARestart) {
   EXPECT_EQ(restarted.device->get_string("DeviceUserID"), "bench-7");
 }
 
+TEST_F(UserSetsTest, DeviceUserIdThatIsNotUtf8IsSavedAndComesBackByteForByte) {
+  // Hosts write the name's bytes as they like; a JSON string cannot hold
+  // these, and saving them used to throw on the GVCP thread (camemu ended).
+  const std::string name = "cam\xC9" "a\xFF\x80z";
+  {
+    Camera camera(dir.path());
+    ASSERT_EQ(camera.device->set("DeviceUserID", name), Status::Success);
+  }
+  Camera restarted(dir.path());
+  EXPECT_TRUE(restarted.problems.empty()) << restarted.problems.front();
+  EXPECT_EQ(restarted.device->get_string("DeviceUserID"), name);
+  // A name that is UTF-8 is still stored as a plain string.
+  ASSERT_EQ(restarted.device->set("DeviceUserID", std::string("K\xC3\xBChler")), Status::Success);
+  EXPECT_EQ((*StateStore(dir.path()).load("device"))["DeviceUserID"], "K\xC3\xBChler");
+}
+
 TEST_F(UserSetsTest, WithoutAStartupUserSetTheCameraStartsWithDefaults) {
   {
     Camera camera(dir.path());
