@@ -240,7 +240,8 @@ nlohmann::json CameraEmulator::status() {
           {"gvcp", {{"commands", gvcp_->counters().commands.load()},
                     {"errors", gvcp_->counters().errors.load()},
                     {"discovery", gvcp_->counters().discovery.load()},
-                    {"resend_requests", gvcp_->counters().resend_requests.load()}}},
+                    {"resend_requests", gvcp_->counters().resend_requests.load()},
+                    {"internal_errors", gvcp_->counters().internal_errors.load()}}},
           {"startup_problems", startup_problems_}};
 }
 

@@ -154,7 +154,7 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
     }
   }
   bool reply = command.header.ack_required();
-  auto ack = execute(command, peer, sender, reply);
+  auto ack = execute_guarded(command, peer, sender, reply);
   if (!reply || ack.empty()) return;
   if (gvcp::get_u16(ack.data()) != 0) counters_.errors++;
   if (command.header.command != static_cast<uint16_t>(Command::Discovery)) last_ack_[cache_key] = {command.header.request_id, ack};
@@ -186,7 +186,7 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
     std::this_thread::sleep_for(std::chrono::milliseconds(execution_ms));
     gvcp::ParsedCommand parsed{header, std::span(datagram).subspan(gvcp::kHeaderSize)};
     bool reply = header.ack_required();
-    auto ack = execute(parsed, peer, sender, reply);
+    auto ack = execute_guarded(parsed, peer, sender, reply);
     slow_busy_ = false;
     if (!reply) return;
     asio::post(io_, [this, ack, peer, header, sender] {
@@ -194,6 +194,20 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
       send(ack, sender);
     });
   });
+}
+
+std::vector<uint8_t> GvcpServer::execute_guarded(const gvcp::ParsedCommand& command, const device::Peer& peer,
+                                                 const asio::ip::udp::endpoint& sender, bool& reply) {
+  try {
+    return execute(command, peer, sender, reply);
+  } catch (const std::exception& e) {
+    // An exception leaving an Asio handler would end the process: the camera
+    // answers this one command with the standard's generic error instead.
+    counters_.internal_errors++;
+    std::cerr << "camemu: internal error in GVCP command 0x" << std::hex << command.header.command << std::dec << ": "
+              << e.what() << "\n";
+    return gvcp::make_ack(Status::Error, command.header.command + 1, command.header.request_id);
+  }
 }
 
 std::vector<uint8_t> GvcpServer::execute(const gvcp::ParsedCommand& command, const device::Peer& peer,

@@ -28,6 +28,9 @@ struct GvcpServerHooks {
 
 struct GvcpCounters {
   std::atomic<uint64_t> commands{0}, acks{0}, errors{0}, ignored{0}, discovery{0}, resend_requests{0};
+  // Commands whose handling threw: answered with GEV_STATUS_ERROR instead of
+  // ending the process; always a camemu bug (the GVCP fuzzer fails on it).
+  std::atomic<uint64_t> internal_errors{0};
 };
 
 class GvcpServer {
@@ -55,6 +58,9 @@ class GvcpServer {
   void receive_unicast();
   void receive_broadcast();
   void handle(std::span<const uint8_t> datagram, const asio::ip::udp::endpoint& sender, bool via_broadcast);
+  // execute() with any exception turned into a GEV_STATUS_ERROR acknowledge.
+  std::vector<uint8_t> execute_guarded(const gvcp::ParsedCommand& command, const device::Peer& peer,
+                                       const asio::ip::udp::endpoint& sender, bool& reply);
   std::vector<uint8_t> execute(const gvcp::ParsedCommand& command, const device::Peer& peer,
                                const asio::ip::udp::endpoint& sender, bool& reply);
   std::vector<uint8_t> handle_readreg(const gvcp::ParsedCommand& command, const device::Peer& peer);

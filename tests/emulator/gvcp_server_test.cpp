@@ -184,6 +184,36 @@ TEST_F(GvcpServerTest, GarbageIsIgnoredAndTheServerKeepsAnswering) {
   EXPECT_EQ(value, 1u);
 }
 
+TEST_F(GvcpServerTest, UserDefinedNameOfAnyBytesIsStoredAndTheServerKeepsAnswering) {
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 2), Status::Success);
+  // Not UTF-8: saving it with the device settings used to end the process.
+  const std::vector<uint8_t> name{'c', 0xC9, 'a', 0xFF, 0x80, 'z', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  std::vector<uint8_t> payload(4);
+  gvcp::put_u32(payload.data(), bs::kUserDefinedName);
+  payload.insert(payload.end(), name.begin(), name.end());
+  const auto written = ack_of(first->transact(gvcp::make_command(Command::WriteMem, 40, payload)));
+  ASSERT_TRUE(written) << "no WRITEMEM ack";
+  EXPECT_EQ(written->status, Status::Success);
+  const auto read = ack_of(first->transact(gvcp::make_command(Command::ReadMem, 41, u32_payload({bs::kUserDefinedName, 16}))));
+  ASSERT_TRUE(read) << "no READMEM ack";
+  ASSERT_EQ(read->payload.size(), 4u + name.size());
+  EXPECT_EQ(std::vector<uint8_t>(read->payload.begin() + 4, read->payload.end()), name);
+}
+
+TEST_F(GvcpServerTest, CommandWhoseHandlingThrowsGetsGenericErrorAndTheServerKeepsAnswering) {
+  // A stand-in for a camemu bug: an exception leaving the handler would
+  // otherwise end the process from the server's thread.
+  device::FeatureBehaviour throwing;
+  throwing.changed = [](const device::FeatureValue&) { throw std::logic_error("injected"); };
+  device->attach("GainRaw", throwing);
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 2), Status::Success);
+  EXPECT_EQ(first->write_register(*device->catalog().at("GainRaw").address, 5), Status::Error);
+  EXPECT_EQ(server.counters().internal_errors.load(), 1u);
+  uint32_t value = 0;
+  EXPECT_EQ(second->read_register(bs::kStreamChannels, value), Status::Success);
+  EXPECT_EQ(value, 1u);
+}
+
 TEST_F(GvcpServerTest, SlowUserSetSaveIsAnnouncedWithPendingAck) {
   uint32_t config = 0;
   ASSERT_EQ(first->read_register(bs::kGvcpConfiguration, config), Status::Success);
