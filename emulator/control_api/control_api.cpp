@@ -20,6 +20,10 @@ void reply_json(httplib::Response& res, int status, const nlohmann::json& body) 
 }  // namespace
 
 ControlApi::ControlApi() : server_(std::make_unique<httplib::Server>()) {
+  // httplib writes a response's headers and body separately: with Nagle's
+  // algorithm the body then waits for the client's delayed ACK, 40 ms for
+  // every request after the first on a kept-alive connection.
+  server_->set_tcp_nodelay(true);
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) reply_json(res, 404, {{"error", "no such resource: " + req.path}});
   });

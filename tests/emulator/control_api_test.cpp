@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
+
 namespace camemu::control_api {
 namespace {
 
@@ -55,6 +57,21 @@ TEST_F(ControlApiTest, HandlerErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
 TEST_F(ControlApiTest, BodyThatIsNotJsonIsRefusedNamingTheBody) {
   const auto refused = expect_json(client_->Put("/api/v1/refuse", "{\"name\": \"\xC9\"}", "application/json"), 400);
   EXPECT_EQ(refused.value("error", "").rfind("body: not valid JSON", 0), 0u) << refused;
+}
+
+TEST_F(ControlApiTest, KeptAliveConnectionAnswersWithoutWaitingForDelayedAcks) {
+  // With Nagle's algorithm on, every answer after the first on a kept-alive
+  // connection waited for the client's delayed ACK (up to 40 ms): 20 took
+  // ~530 ms here, against ~5 ms without it.
+  client_->set_keep_alive(true);
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    const auto result = client_->Get("/api/v1/echo/Line1");
+    ASSERT_TRUE(result);
+    ASSERT_EQ(result->status, 200);
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  EXPECT_LT(took.count(), 200) << "20 requests on one connection";
 }
 
 }  // namespace
