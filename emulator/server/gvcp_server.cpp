@@ -138,12 +138,17 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
 
   const device::Peer peer{sender.address().to_v4().to_uint(), sender.port()};
   const auto cache_key = std::make_pair(peer.ip, peer.port);
-  if (auto it = last_ack_.find(cache_key);
-      it != last_ack_.end() && it->second.first == command.header.request_id &&
-      command.header.command != static_cast<uint16_t>(Command::Discovery)) {
-    // A retransmission: the host missed our ack; answer again, do not re-execute.
-    send(it->second.second, sender);
-    return;
+  {
+    std::unique_lock lock(remembered_mutex_);
+    if (auto it = last_ack_.find(cache_key);
+        it != last_ack_.end() && it->second.first == command.header.request_id &&
+        command.header.command != static_cast<uint16_t>(Command::Discovery)) {
+      // A retransmission: the host missed our ack; answer again, do not re-execute.
+      const auto ack = it->second.second;
+      lock.unlock();
+      send(ack, sender);
+      return;
+    }
   }
   if (command.header.command == static_cast<uint16_t>(Command::WriteReg) ||
       command.header.command == static_cast<uint16_t>(Command::WriteMem)) {
@@ -157,8 +162,24 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
   auto ack = execute_guarded(command, peer, sender, reply);
   if (!reply || ack.empty()) return;
   if (gvcp::get_u16(ack.data()) != 0) counters_.errors++;
-  if (command.header.command != static_cast<uint16_t>(Command::Discovery)) last_ack_[cache_key] = {command.header.request_id, ack};
+  if (command.header.command != static_cast<uint16_t>(Command::Discovery)) remember_ack(cache_key, command.header.request_id, ack);
   send(ack, sender);
+}
+
+void GvcpServer::remember_ack(const PeerKey& peer, uint16_t request_id, std::vector<uint8_t> ack) {
+  std::lock_guard lock(remembered_mutex_);
+  const auto [where, inserted] = last_ack_.insert_or_assign(peer, std::pair{request_id, std::move(ack)});
+  if (!inserted) return;
+  remembered_order_.push_back(peer);
+  if (remembered_order_.size() > kRememberedPeers) {
+    last_ack_.erase(remembered_order_.front());
+    remembered_order_.pop_front();
+  }
+}
+
+size_t GvcpServer::remembered_peers() const {
+  std::lock_guard lock(remembered_mutex_);
+  return last_ack_.size();
 }
 
 uint32_t GvcpServer::execution_ms_of(uint32_t address) const {
@@ -190,7 +211,7 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
     slow_busy_ = false;
     if (!reply) return;
     asio::post(io_, [this, ack, peer, header, sender] {
-      last_ack_[{peer.ip, peer.port}] = {header.request_id, ack};
+      remember_ack({peer.ip, peer.port}, header.request_id, ack);
       send(ack, sender);
     });
   });

@@ -11,6 +11,7 @@
 #include <asio.hpp>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,6 +53,8 @@ class GvcpServer {
   void send_event(uint16_t event_id, uint16_t block_id, uint64_t timestamp);
 
   const GvcpCounters& counters() const { return counters_; }
+  // Peers whose last acknowledge is kept for retransmissions (bounded).
+  size_t remembered_peers() const;
   uint16_t port() const { return port_; }
 
  private:
@@ -74,6 +77,8 @@ class GvcpServer {
   void run_slow(const gvcp::ParsedCommand& command, const device::Peer& peer, const asio::ip::udp::endpoint& sender,
                 uint32_t execution_ms);
   void send(const std::vector<uint8_t>& datagram, const asio::ip::udp::endpoint& to);
+  using PeerKey = std::pair<uint32_t, uint16_t>;
+  void remember_ack(const PeerKey& peer, uint16_t request_id, std::vector<uint8_t> ack);
   void schedule_heartbeat_check();
 
   device::CameraDevice& device_;
@@ -93,7 +98,13 @@ class GvcpServer {
   asio::ip::udp::endpoint unicast_sender_, broadcast_sender_;
   std::mutex send_mutex_;
   // Last acknowledge per peer, resent when the host retransmits a command.
-  std::map<std::pair<uint32_t, uint16_t>, std::pair<uint16_t, std::vector<uint8_t>>> last_ack_;
+  // Every host session comes from a new UDP port, so only the most recent
+  // kRememberedPeers are kept (oldest forgotten first): a long CI run of
+  // arv-tool calls would otherwise grow this for ever.
+  static constexpr size_t kRememberedPeers = 64;
+  std::map<PeerKey, std::pair<uint16_t, std::vector<uint8_t>>> last_ack_;
+  std::deque<PeerKey> remembered_order_;
+  mutable std::mutex remembered_mutex_;  // remembered_peers() reads from other threads
   uint16_t event_request_id_ = 0;
   GvcpCounters counters_;
 };

@@ -157,6 +157,27 @@ TEST_F(GvcpServerTest, RetransmittedCommandGetsTheSameAckWithoutReExecuting) {
   EXPECT_EQ(device->get_int("Width"), 1024);
 }
 
+TEST_F(GvcpServerTest, AcknowledgesAreKeptForTheMostRecentPeersOnly) {
+  // Each host session comes from a new port; before, every one stayed
+  // remembered for the life of the camera.
+  uint32_t value = 0;
+  for (int session = 0; session < 100; ++session) {
+    GvcpClient client(server.port());
+    ASSERT_EQ(client.read_register(bs::kStreamChannels, value), Status::Success) << "session " << session;
+  }
+  EXPECT_LE(server.remembered_peers(), 64u);
+  EXPECT_GE(server.remembered_peers(), 60u);
+  // The newest peer's retransmission is still answered from memory.
+  const auto command = gvcp::make_command(Command::WriteReg, 77, u32_payload({kWidth, 1024}));
+  const auto original = first->transact(command);
+  ASSERT_TRUE(original);
+  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
+  const auto repeated = first->transact(command);
+  ASSERT_TRUE(repeated);
+  EXPECT_EQ(*repeated, *original);
+  EXPECT_EQ(device->get_int("Width"), 2048);
+}
+
 TEST_F(GvcpServerTest, UnknownCommandIsNotImplemented) {
   const auto ack = ack_of(first->transact(gvcp::make_command(static_cast<Command>(0x0050), 9, u32_payload({0}))));
   ASSERT_TRUE(ack);
