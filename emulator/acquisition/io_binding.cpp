@@ -4,6 +4,8 @@
 
 #include "camemu/io/requests.hpp"
 
+#include <iostream>
+
 namespace camemu::acquisition {
 using gvcp::Status;
 
@@ -179,8 +181,15 @@ void IoBinding::persist_damage() {
   const auto damage = connector_.damage_to_json();
   const auto text = damage.dump();
   if (text == persisted_damage_) return;
-  store_.save(kDamageFile, damage);
-  persisted_damage_ = text;
+  // Runs on the I/O thread, where an exception would end the process; a full
+  // or read-only state directory is reported and the save tried again at the
+  // next change.
+  try {
+    store_.save(kDamageFile, damage);
+    persisted_damage_ = text;
+  } catch (const std::exception& e) {
+    std::cerr << "camemu: cannot save the connector's damage state: " << e.what() << "\n";
+  }
 }
 
 // Input events (pulse trains, delayed and debounced edges) are processed a

@@ -2,6 +2,8 @@
 
 #include "device/bootstrap_layout.hpp"
 
+#include <stdexcept>
+
 
 namespace camemu::device {
 namespace bs = bootstrap;
@@ -14,7 +16,8 @@ constexpr uint32_t kPersistedWords[] = {bs::kCurrentIpConfig, bs::kPersistentIp,
 
 // A host writes the user-defined name's 16 bytes as it likes (WRITEMEM), and
 // the camera keeps them. A JSON string must be UTF-8, so a name that is not
-// is kept as {"bytes": [...]}: saving it cannot fail, and it comes back the same.
+// is kept as {"bytes": [...]}: saving it cannot fail, and it comes back as
+// the camera reads it (up to the first NUL, at most 15 bytes, as before).
 nlohmann::json name_to_json(const std::string& name) {
   try {
     (void)nlohmann::json(name).dump();
@@ -24,12 +27,15 @@ nlohmann::json name_to_json(const std::string& name) {
   }
 }
 
+// Throws (the caller reports the settings as ignored) for anything else.
 std::string name_from_json(const nlohmann::json& stored) {
-  if (stored.is_object()) {
-    const auto bytes = stored.at("bytes").get<std::vector<uint8_t>>();
-    return std::string(bytes.begin(), bytes.end());
+  if (!stored.is_object()) return stored.get<std::string>();
+  std::string name;
+  for (const auto& byte : stored.at("bytes")) {
+    if (!byte.is_number_unsigned() || byte.get<uint64_t>() > 255) throw std::invalid_argument("DeviceUserID: bytes must be 0..255");
+    name.push_back(static_cast<char>(byte.get<uint64_t>()));
   }
-  return stored.get<std::string>();
+  return name;
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "device/camera_device.hpp"
 #include "persistence/state_store.hpp"
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ class UserSets {
   CameraDevice& device_;
   persistence::StateStore& store_;
   nlohmann::json sets_ = nlohmann::json::object();
-  bool restoring_ = false;
+  std::atomic<bool> restoring_{false};  // read by the GVCP thread's listener
 };
 
 }  // namespace camemu::device

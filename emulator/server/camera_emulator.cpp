@@ -85,7 +85,10 @@ void CameraEmulator::build_acquisition() {
   images_ = std::make_unique<acquisition::SensorImageSource>(options_.config.at("sensor"), scene, options_.seed,
                                                              static_cast<uint32_t>(std::stoul(options_.serial)));
   io_ = std::make_unique<acquisition::IoBinding>(*device_, *clock_, *state_, options_.config.at("io"));
-  for (const auto& problem : io_->startup_problems()) startup_problems_.push_back(problem);
+  {
+    std::lock_guard lock(startup_problems_mutex_);
+    for (const auto& problem : io_->startup_problems()) startup_problems_.push_back(problem);
+  }
   acquisition::EngineHooks hooks;
   using acquisition::CameraSignal;
   hooks.exposure_active = [this](bool on, int64_t t) { io_->camera_signal(CameraSignal::ExposureActive, on, t); };
@@ -127,7 +130,11 @@ void CameraEmulator::power_restored() {
   device_->control_channel().release();
   device_->set_bootstrap_word(bs::kStreamChannelPort, 0);
   streamer_->clear_destination();
-  for (const auto& problem : user_sets_->restore_at_start()) startup_problems_.push_back(problem);
+  const auto problems = user_sets_->restore_at_start();
+  {
+    std::lock_guard lock(startup_problems_mutex_);
+    startup_problems_.insert(startup_problems_.end(), problems.begin(), problems.end());
+  }
   images_->set_powered(true, clock_->now_ns());
   if (gvcp_) gvcp_->set_powered(true);
 }
@@ -194,7 +201,14 @@ void CameraEmulator::build_device() {
   device_->force("DeviceFirmwareVersion", identity.firmware_version);
   device::attach_image_format_rules(*device_);
   user_sets_ = std::make_unique<device::UserSets>(*device_, *state_);
-  startup_problems_ = user_sets_->restore_at_start();
+  auto problems = user_sets_->restore_at_start();
+  std::lock_guard lock(startup_problems_mutex_);
+  startup_problems_ = std::move(problems);
+}
+
+std::vector<std::string> CameraEmulator::startup_problems() const {
+  std::lock_guard lock(startup_problems_mutex_);
+  return startup_problems_;
 }
 
 void CameraEmulator::install_genicam() {
@@ -242,7 +256,7 @@ nlohmann::json CameraEmulator::status() {
                     {"discovery", gvcp_->counters().discovery.load()},
                     {"resend_requests", gvcp_->counters().resend_requests.load()},
                     {"internal_errors", gvcp_->counters().internal_errors.load()}}},
-          {"startup_problems", startup_problems_}};
+          {"startup_problems", startup_problems()}};
 }
 
 void CameraEmulator::register_routes() {

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ class CameraEmulator {
   device::CameraDevice& device() { return *device_; }
   acquisition::AcquisitionEngine& engine() { return *engine_; }
   emulator::CameraClock& clock() { return *clock_; }
-  const std::vector<std::string>& startup_problems() const { return startup_problems_; }
+  std::vector<std::string> startup_problems() const;
   int control_port() const { return api_.port(); }
   uint16_t gvcp_port() const { return gvcp_->port(); }
   nlohmann::json status();
@@ -63,6 +64,8 @@ class CameraEmulator {
   std::unique_ptr<GvcpServer> gvcp_;
   nlohmann::json faults_ = nlohmann::json::object();
   control_api::ControlApi api_;
+  // Also appended on the I/O thread when power returns (the camera boots).
+  mutable std::mutex startup_problems_mutex_;
   std::vector<std::string> startup_problems_;
   std::string xml_;
 };

@@ -98,9 +98,10 @@ class GvcpServer {
   asio::ip::udp::endpoint unicast_sender_, broadcast_sender_;
   std::mutex send_mutex_;
   // Last acknowledge per peer, resent when the host retransmits a command.
-  // Every host session comes from a new UDP port, so only the most recent
-  // kRememberedPeers are kept (oldest forgotten first): a long CI run of
-  // arv-tool calls would otherwise grow this for ever.
+  // Every host session comes from a new UDP port, so only kRememberedPeers
+  // are kept, first in first out: a long CI run of arv-tool calls would
+  // otherwise grow this for ever. A controlling host forgotten after 64 newer
+  // peers only loses the answer to a retransmission in that moment.
   static constexpr size_t kRememberedPeers = 64;
   std::map<PeerKey, std::pair<uint16_t, std::vector<uint8_t>>> last_ack_;
   std::deque<PeerKey> remembered_order_;

@@ -61,17 +61,19 @@ TEST_F(ControlApiTest, BodyThatIsNotJsonIsRefusedNamingTheBody) {
 
 TEST_F(ControlApiTest, KeptAliveConnectionAnswersWithoutWaitingForDelayedAcks) {
   // With Nagle's algorithm on, every answer after the first on a kept-alive
-  // connection waited for the client's delayed ACK (up to 40 ms): 20 took
-  // ~530 ms here, against ~5 ms without it.
+  // connection waited for the client's delayed ACK (up to 40 ms; ~26 ms each
+  // here), against well under 1 ms without it. Counting the slow answers
+  // rather than timing the lot keeps a loaded machine from failing the test.
   client_->set_keep_alive(true);
-  const auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 20; ++i) {
+  int slow = 0;
+  for (int i = 0; i < 50; ++i) {
+    const auto started = std::chrono::steady_clock::now();
     const auto result = client_->Get("/api/v1/echo/Line1");
     ASSERT_TRUE(result);
     ASSERT_EQ(result->status, 200);
+    if (std::chrono::steady_clock::now() - started > std::chrono::milliseconds(15)) ++slow;
   }
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  EXPECT_LT(took.count(), 200) << "20 requests on one connection";
+  EXPECT_LE(slow, 10) << "answers slower than 15 ms, of 50 on one connection";
 }
 
 }  // namespace
