@@ -11,11 +11,9 @@
 // tools/fuzz/run_fuzzer.sh makes one.
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "server/camera_emulator.hpp"
-#include "server/emulator_options.hpp"
+#include "fuzz_camera.hpp"
 
 #include <httplib.h>
-#include <ifaddrs.h>
 
 #include <chrono>
 #include <cmath>
@@ -51,26 +49,14 @@ const char* const kSceneTypes[] = {"flat",   "conveyor",       "image",         
 const char* const kPins[] = {"Line1", "Line2", "Line3", "power", "Line4", "line1"};
 
 struct Harness {
-  std::unique_ptr<server::CameraEmulator> camera;
+  server::CameraEmulator* camera = nullptr;
   std::unique_ptr<httplib::Client> client;
   std::vector<std::string> feature_names;
 };
 Harness* harness = nullptr;
 
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "control_api_fuzzer: %s\n", why.c_str());
-  std::abort();
-}
-
-bool only_loopback_interfaces() {
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return false;
-  bool only_lo = true;
-  for (const ifaddrs* entry = list; entry; entry = entry->ifa_next)
-    if (std::strcmp(entry->ifa_name, "lo") != 0) only_lo = false;
-  ::freeifaddrs(list);
-  return only_lo;
-}
+constexpr const char* kProgram = "control_api_fuzzer";
+[[noreturn]] void fail(const std::string& why) { fuzz::fail(kProgram, why); }
 
 double fuzzed_number(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 5)) {
@@ -213,24 +199,13 @@ void one_request(FuzzedDataProvider& in) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (!only_loopback_interfaces())
-    fail("run inside a network namespace that has only lo (tools/fuzz/run_fuzzer.sh makes one)");
+  fuzz::require_only_loopback(kProgram);
   harness = new Harness;
-  server::EmulatorOptions options;
-  options.gvcp_port = 0;
-  options.control = "127.0.0.1:0";
-  options.config = server::default_configuration();
-  options.scene = {{"type", "flat"}, {"irradiance_uW_cm2", 1.0}, {"wavelength_nm", 545.0}};
-  harness->camera = std::make_unique<server::CameraEmulator>(options);
-  harness->camera->start();
+  harness->camera = &fuzz::start_camera(kProgram, "");
   harness->client = std::make_unique<httplib::Client>("127.0.0.1", harness->camera->control_port());
   harness->client->set_read_timeout(20, 0);
   harness->client->set_keep_alive(true);
   for (const auto& feature : harness->camera->device().catalog().features()) harness->feature_names.push_back(feature.name);
-  std::atexit([] {
-    std::fprintf(stderr, "control_api_fuzzer: camera status %s\n",
-                 harness->camera->status().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-  });
   return 0;
 }
 

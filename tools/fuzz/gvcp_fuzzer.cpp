@@ -11,23 +11,23 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "device/bootstrap_layout.hpp"
+#include "fuzz_camera.hpp"
 #include "gvcp/gvcp_codec.hpp"
-#include "server/camera_emulator.hpp"
-#include "server/emulator_options.hpp"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,16 +39,6 @@ using gvcp::Command;
 
 constexpr uint32_t kLoopback = 0x7F000001;
 constexpr int kMaxDatagramsPerInput = 48;
-
-bool only_loopback_interfaces() {
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return false;
-  bool only_lo = true;
-  for (const ifaddrs* entry = list; entry; entry = entry->ifa_next)
-    if (std::strcmp(entry->ifa_name, "lo") != 0) only_lo = false;
-  ::freeifaddrs(list);
-  return only_lo;
-}
 
 class LoopbackSocket {
  public:
@@ -89,7 +79,7 @@ class LoopbackSocket {
 };
 
 struct Harness {
-  std::unique_ptr<server::CameraEmulator> camera;
+  server::CameraEmulator* camera = nullptr;
   LoopbackSocket commands;
   LoopbackSocket liveness;
   std::vector<uint32_t> addresses;  // every register the declaration names, limits included
@@ -97,6 +87,9 @@ struct Harness {
   uint16_t request_id = 0;
   uint16_t liveness_id = 0;
   std::string state_dir;
+  // Writes the camera executes later on its worker (flash writes).
+  std::set<uint32_t> slow_addresses;
+  uint32_t longest_execution_ms = 0;
 };
 Harness* harness = nullptr;
 
@@ -114,29 +107,49 @@ uint32_t pick_address(FuzzedDataProvider& in) {
   }
 }
 
-uint32_t value_for(const device::FeatureDeclaration& feature, FuzzedDataProvider& in) {
-  if (in.ConsumeBool()) return in.ConsumeIntegral<uint32_t>();
-  if (!feature.entries.empty())
-    return static_cast<uint32_t>(feature.entries[in.ConsumeIntegralInRange<size_t>(0, feature.entries.size() - 1)].value);
-  const double low = feature.min.value_or(0.0), high = feature.max.value_or(1e6);
-  const double value = low + (high - low) * in.ConsumeProbability<double>();
-  if (feature.type == device::FeatureType::Float) {
-    const float as_float = static_cast<float>(value);
-    uint32_t bits;
-    std::memcpy(&bits, &as_float, sizeof bits);
-    return bits;
-  }
-  return static_cast<uint32_t>(static_cast<int64_t>(value));
-}
-
 void put_u32(std::vector<uint8_t>& bytes, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<uint8_t>(value >> shift));
+}
+
+void put_u64(std::vector<uint8_t>& bytes, uint64_t value) {
+  put_u32(bytes, static_cast<uint32_t>(value >> 32));
+  put_u32(bytes, static_cast<uint32_t>(value));
+}
+
+// The bytes of a register value for `feature`: mostly in its range, as its
+// register holds it (Float: 8-byte double; 64-bit integers: 8 bytes; else 4).
+std::vector<uint8_t> value_for(const device::FeatureDeclaration& feature, FuzzedDataProvider& in) {
+  const bool wide = feature.type == device::FeatureType::Float || feature.length == 8;
+  std::vector<uint8_t> bytes;
+  if (in.ConsumeBool()) {
+    wide ? put_u64(bytes, in.ConsumeIntegral<uint64_t>()) : put_u32(bytes, in.ConsumeIntegral<uint32_t>());
+    return bytes;
+  }
+  int64_t integer = 0;
+  if (!feature.entries.empty()) {
+    integer = feature.entries[in.ConsumeIntegralInRange<size_t>(0, feature.entries.size() - 1)].value;
+  } else if (feature.type == device::FeatureType::Float) {
+    const double low = feature.min.value_or(0.0), high = feature.max.value_or(1e6);
+    const double value = low + (high - low) * in.ConsumeProbability<double>();
+    uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    put_u64(bytes, bits);
+    return bytes;
+  } else {
+    // Limits as doubles may reach 2^63, which int64_t cannot hold.
+    const auto clamp = [](double limit) { return std::clamp(limit, -9.2e18, 9.2e18); };
+    integer = in.ConsumeIntegralInRange<int64_t>(static_cast<int64_t>(clamp(feature.min.value_or(0.0))),
+                                                 static_cast<int64_t>(clamp(feature.max.value_or(1e6))));
+  }
+  wide ? put_u64(bytes, static_cast<uint64_t>(integer)) : put_u32(bytes, static_cast<uint32_t>(integer));
+  return bytes;
 }
 
 // A datagram and whether the camera is expected to answer it.
 struct Datagram {
   std::vector<uint8_t> bytes;
   bool answered = false;
+  uint16_t request_id = 0;
 };
 
 Datagram command(FuzzedDataProvider& in, Command code, std::vector<uint8_t> payload) {
@@ -153,7 +166,7 @@ Datagram command(FuzzedDataProvider& in, Command code, std::vector<uint8_t> payl
                              static_cast<uint8_t>(code), static_cast<uint8_t>(length >> 8),
                              static_cast<uint8_t>(length), static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id)};
   bytes.insert(bytes.end(), payload.begin(), payload.end());
-  return {std::move(bytes), (flags & gvcp::kFlagAckRequired) != 0 && code != Command::PacketResend};
+  return {std::move(bytes), (flags & gvcp::kFlagAckRequired) != 0 && code != Command::PacketResend, id};
 }
 
 Datagram next_datagram(FuzzedDataProvider& in) {
@@ -178,8 +191,9 @@ Datagram next_datagram(FuzzedDataProvider& in) {
     case 3: {  // a declared feature set to a value of its own kind, mostly in range
       const auto& feature = *harness->features[in.ConsumeIntegralInRange<size_t>(0, harness->features.size() - 1)];
       put_u32(payload, *feature.address);
-      put_u32(payload, value_for(feature, in));
-      return command(in, Command::WriteReg, std::move(payload));
+      const auto value = value_for(feature, in);
+      payload.insert(payload.end(), value.begin(), value.end());
+      return command(in, value.size() == 4 ? Command::WriteReg : Command::WriteMem, std::move(payload));
     }
     case 4: {
       put_u32(payload, pick_address(in));
@@ -239,10 +253,8 @@ Datagram next_datagram(FuzzedDataProvider& in) {
   }
 }
 
-[[noreturn]] void fail(const char* why) {
-  std::fprintf(stderr, "gvcp_fuzzer: %s\n", why);
-  std::abort();
-}
+constexpr const char* kProgram = "gvcp_fuzzer";
+[[noreturn]] void fail(const char* why) { fuzz::fail(kProgram, why); }
 
 // The camera answers a plain READREG of its version register.
 void check_still_answers() {
@@ -258,7 +270,8 @@ void check_still_answers() {
       if (reply.empty()) continue;
       const auto ack = gvcp::parse_ack(reply);
       if (ack && ack->request_id == id && ack->ack == gvcp::ack_code(Command::ReadReg)) {
-        // The server turns an exception into GEV_STATUS_ERROR; it is still a bug.
+        // The server turns an exception into GEV_STATUS_ERROR; it is still a
+        // bug, and every input starts with none.
         if (harness->camera->status()["gvcp"]["internal_errors"] != 0) fail("a command's handling threw (see above)");
         return;
       }
@@ -270,30 +283,24 @@ void check_still_answers() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (!only_loopback_interfaces())
-    fail("run inside a network namespace that has only lo (tools/fuzz/run_fuzzer.sh makes one)");
+  fuzz::require_only_loopback(kProgram);
   harness = new Harness;
-  server::EmulatorOptions options;
-  options.gvcp_port = 0;
-  options.control = "127.0.0.1:0";
-  options.config = server::default_configuration();
   // Persistence on, so that user sets and the device's own settings are saved.
   char state_dir[] = "/tmp/gvcp_fuzzer-state-XXXXXX";
   if (!::mkdtemp(state_dir)) fail("cannot make a state directory in /tmp");
-  options.state_dir = harness->state_dir = state_dir;
-  options.scene = {{"type", "flat"}, {"irradiance_uW_cm2", 1.0}, {"wavelength_nm", 545.0}};
-  harness->camera = std::make_unique<server::CameraEmulator>(options);
-  harness->camera->start();
-  // What the run reached (commands, resends, errors), for its report.
+  harness->state_dir = state_dir;
   std::atexit([] {
-    std::fprintf(stderr, "gvcp_fuzzer: camera status %s\n",
-                 harness->camera->status().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     std::error_code ignored;
     std::filesystem::remove_all(harness->state_dir, ignored);
   });
+  harness->camera = &fuzz::start_camera(kProgram, harness->state_dir);
   for (const auto& feature : harness->camera->device().catalog().features()) {
     if (!feature.address) continue;
     harness->features.push_back(&feature);
+    if (feature.execution_ms > 0) {
+      harness->slow_addresses.insert(*feature.address);
+      harness->longest_execution_ms = std::max(harness->longest_execution_ms, feature.execution_ms);
+    }
     harness->addresses.push_back(*feature.address);
     if (feature.has_limit_registers()) {
       harness->addresses.push_back(feature.min_register());
@@ -304,22 +311,39 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
+// A WRITEREG or WRITEMEM to a register the camera writes to flash: it runs
+// on the camera's worker after the fuzzer has moved on.
+bool runs_later(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() < gvcp::kHeaderSize + 4 || bytes[0] != gvcp::kCommandKey) return false;
+  const uint16_t code = gvcp::get_u16(&bytes[2]);
+  if (code != static_cast<uint16_t>(Command::WriteReg) && code != static_cast<uint16_t>(Command::WriteMem)) return false;
+  return harness->slow_addresses.count(gvcp::get_u32(&bytes[gvcp::kHeaderSize])) != 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
+  bool slow_work_sent = false;
   for (int sent = 0; sent < kMaxDatagramsPerInput && in.remaining_bytes() > 0; ++sent) {
     const Datagram datagram = next_datagram(in);
     if (datagram.bytes.empty()) continue;
+    slow_work_sent = slow_work_sent || runs_later(datagram.bytes);
     harness->commands.send_to(datagram.bytes, harness->camera->gvcp_port());
-    // Waiting for the answer keeps the commands in order; a PENDING_ACK is
+    if (!datagram.answered) continue;
+    // Waiting for this command's answer keeps the commands in order; answers
+    // to earlier ones (not waited for) are skipped, and a PENDING_ACK is
     // followed by the real one.
-    if (datagram.answered) {
-      for (int replies = 0; replies < 2; ++replies) {
-        const auto reply = harness->commands.receive(std::chrono::milliseconds(replies == 0 ? 50 : 1500));
-        const auto ack = gvcp::parse_ack(reply);
-        if (!ack || ack->ack != static_cast<uint16_t>(Command::PendingAck)) break;
-      }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto reply = harness->commands.receive(std::chrono::milliseconds(10));
+      const auto ack = gvcp::parse_ack(reply);
+      if (!ack || ack->request_id != datagram.request_id) continue;
+      if (ack->ack != static_cast<uint16_t>(Command::PendingAck)) break;
+      deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
     }
   }
+  // Slow work still running belongs to this input: wait for it before the
+  // check, so that what it does is not blamed on the next input.
+  if (slow_work_sent) std::this_thread::sleep_for(std::chrono::milliseconds(harness->longest_execution_ms + 150));
   harness->commands.drain();
   check_still_answers();
   return 0;

@@ -7,10 +7,14 @@
 #   tools/fuzz/run_fuzzer.sh gvcp|control_api [--seconds S] [--jobs N] [-- LIBFUZZER_ARGS...]
 #
 # Builds build-fuzz/ with clang++ (installs clang if missing). The corpus grows
-# in build-fuzz/TARGET-corpus; a crash, leak, hang or (control_api) an HTTP 500
+# in build-fuzz/TARGET-corpus (a run first replays all of it, which can take
+# minutes more than --seconds once it has grown); a crash, leak, hang or (control_api) an HTTP 500
 # leaves its input in build-fuzz/TARGET-artifacts and makes the script fail.
-# Re-run one input inside any namespace with only lo:
-#   ip netns exec NS build-fuzz/tools/fuzz/TARGET_fuzzer FILE
+# Re-run one input inside a namespace with only lo (ip netns add NS;
+# ip -n NS link set lo up): ip netns exec NS build-fuzz/tools/fuzz/TARGET_fuzzer FILE
+# The camera lives on from one input to the next (control, user sets,
+# acquisition), so an input alone may not reproduce what a run found; the
+# run's log has the sanitizer's report either way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 case "${1:-}" in
@@ -21,14 +25,14 @@ seconds=300
 jobs=1
 while (($#)); do
   case "$1" in
-    --seconds) [[ $# -ge 2 && $2 =~ ^[0-9]+$ ]] || { echo "--seconds needs a number" >&2; exit 2; }; seconds=$2; shift 2 ;;
+    --seconds) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || { echo "--seconds needs a number" >&2; exit 2; }; seconds=$2; shift 2 ;;
     --jobs) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || { echo "--jobs needs a number" >&2; exit 2; }; jobs=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 ((EUID == 0)) || { echo "the network namespace needs root" >&2; exit 2; }
-command -v clang++ >/dev/null || apt-get install -y --no-install-recommends clang
+command -v clang++ >/dev/null || { apt-get update && apt-get install -y --no-install-recommends clang; }
 build=build-fuzz
 cmake -S . -B $build -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAMEMU_FUZZ=ON \
   -DCAMEMU_SANITIZE=ON -DCAMEMU_BUILD_TESTS=OFF -DCAMEMU_BUILD_BENCHMARKS=OFF >/dev/null
@@ -45,8 +49,12 @@ dir=$(realpath $build)
 # libFuzzer's -jobs writes each job's log to fuzz-N.log in the working directory.
 parallel=()
 if ((jobs > 1)); then parallel=(-jobs="$jobs" -workers="$jobs"); cd "$dir"; fi
-# An input waits for each answer; a slow write (user set save) answers after
-# its execution time, so allow 20 s an input.
+# Seconds an input may take before libFuzzer calls it a hang: a gvcp input
+# waits for each answer and for flash writes (user sets), a control_api input
+# may set several scenes, each rendered first (seconds under the sanitizers).
+timeout=60
+[[ $target == control_api ]] && timeout=120
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ip netns exec "$ns" "$fuzzer" "$dir/$target-corpus" \
-  -max_total_time="$seconds" -timeout=20 -rss_limit_mb=8192 -max_len=4096 \
+  -max_total_time="$seconds" -timeout=$timeout -rss_limit_mb=8192 -max_len=4096 \
   "${parallel[@]}" -artifact_prefix="$dir/$target-artifacts/" -print_final_stats=1 "$@"
