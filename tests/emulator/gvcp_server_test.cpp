@@ -139,17 +139,24 @@ TEST_F(GvcpServerTest, PrimaryThatKeepsTalkingKeepsControl) {
   EXPECT_EQ(value, 0x2u);
 }
 
-TEST_F(GvcpServerTest, RetransmittedCommandGetsTheSameAckWithoutReExecuting) {
-  const auto command = gvcp::make_command(Command::WriteReg, 500, u32_payload({kWidth, 1024}));
-  const auto original = first->transact(command);
+// `client` writes Width 1024 with `request_id`, the camera changes Width, and
+// `client` sends the same command again: it must get the same acknowledge,
+// and the write must not run again (which would undo the change).
+void expect_retransmission_answered_without_re_executing(GvcpClient& client, device::CameraDevice& device,
+                                                         uint16_t request_id) {
+  const auto command = gvcp::make_command(Command::WriteReg, request_id, u32_payload({kWidth, 1024}));
+  const auto original = client.transact(command);
   ASSERT_TRUE(original);
   ASSERT_EQ(gvcp::parse_ack(*original)->status, Status::Success);
-  // The camera changes meanwhile; executing the write again would undo this.
-  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
-  const auto repeated = first->transact(command);
+  ASSERT_EQ(device.set("Width", int64_t{2048}), Status::Success);
+  const auto repeated = client.transact(command);
   ASSERT_TRUE(repeated);
   EXPECT_EQ(*repeated, *original);
-  EXPECT_EQ(device->get_int("Width"), 2048);
+  EXPECT_EQ(device.get_int("Width"), 2048);
+}
+
+TEST_F(GvcpServerTest, RetransmittedCommandGetsTheSameAckWithoutReExecuting) {
+  ASSERT_NO_FATAL_FAILURE(expect_retransmission_answered_without_re_executing(*first, *device, 500));
   // A new request id is executed.
   const auto fresh = ack_of(first->transact(gvcp::make_command(Command::WriteReg, 501, u32_payload({kWidth, 1024}))));
   ASSERT_TRUE(fresh);
@@ -168,14 +175,7 @@ TEST_F(GvcpServerTest, AcknowledgesAreKeptForTheMostRecentPeersOnly) {
   EXPECT_LE(server.remembered_peers(), 64u);
   EXPECT_GE(server.remembered_peers(), 60u);
   // The newest peer's retransmission is still answered from memory.
-  const auto command = gvcp::make_command(Command::WriteReg, 77, u32_payload({kWidth, 1024}));
-  const auto original = first->transact(command);
-  ASSERT_TRUE(original);
-  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
-  const auto repeated = first->transact(command);
-  ASSERT_TRUE(repeated);
-  EXPECT_EQ(*repeated, *original);
-  EXPECT_EQ(device->get_int("Width"), 2048);
+  ASSERT_NO_FATAL_FAILURE(expect_retransmission_answered_without_re_executing(*first, *device, 77));
 }
 
 TEST_F(GvcpServerTest, UnknownCommandIsNotImplemented) {

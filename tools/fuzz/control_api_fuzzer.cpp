@@ -19,8 +19,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +45,10 @@ const char* const kSceneTypes[] = {"flat",   "conveyor",       "image",         
                                    "resolution_chart", "siemens_star", "slanted_edge", "gray_steps", "composite",
                                    "disc",   "rectangle"};
 const char* const kPins[] = {"Line1", "Line2", "Line3", "power", "Line4", "line1"};
+
+const char* pick_scene_type(FuzzedDataProvider& in) {
+  return kSceneTypes[in.ConsumeIntegralInRange<size_t>(0, std::size(kSceneTypes) - 1)];
+}
 
 struct Harness {
   server::CameraEmulator* camera = nullptr;
@@ -78,7 +80,7 @@ json fuzzed_object(FuzzedDataProvider& in, int depth) {
                           ? in.ConsumeRandomLengthString(12)
                           : kKeys[in.ConsumeIntegralInRange<size_t>(0, std::size(kKeys) - 1)];
     if (key == "type" && in.ConsumeBool())
-      object[key] = kSceneTypes[in.ConsumeIntegralInRange<size_t>(0, std::size(kSceneTypes) - 1)];
+      object[key] = pick_scene_type(in);
     else
       object[key] = fuzzed_value(in, depth + 1);
   }
@@ -161,7 +163,7 @@ void one_request(FuzzedDataProvider& in) {
     }
     case 4: {
       json scene = fuzzed_object(in, 0);
-      if (in.ConsumeBool()) scene["type"] = kSceneTypes[in.ConsumeIntegralInRange<size_t>(0, std::size(kSceneTypes) - 1)];
+      if (in.ConsumeBool()) scene["type"] = pick_scene_type(in);
       const std::string body = text_of(scene);
       return expect_clear_answer(client.Put(v1 + "scene", body, "application/json"), "PUT scene " + body);
     }

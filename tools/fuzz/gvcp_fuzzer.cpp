@@ -160,12 +160,9 @@ Datagram command(FuzzedDataProvider& in, Command code, std::vector<uint8_t> payl
   const uint16_t id = in.ConsumeIntegralInRange<int>(0, 7) == 0 && harness->request_id != 0
                           ? harness->request_id
                           : next_id(harness->request_id);
-  uint16_t length = static_cast<uint16_t>(payload.size());
-  if (in.ConsumeIntegralInRange<int>(0, 15) == 0) length = in.ConsumeIntegral<uint16_t>();
-  std::vector<uint8_t> bytes{gvcp::kCommandKey, flags, static_cast<uint8_t>(static_cast<uint16_t>(code) >> 8),
-                             static_cast<uint8_t>(code), static_cast<uint8_t>(length >> 8),
-                             static_cast<uint8_t>(length), static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id)};
-  bytes.insert(bytes.end(), payload.begin(), payload.end());
+  auto bytes = gvcp::make_command(code, id, payload, flags);
+  // Sometimes a length field that disagrees with the payload.
+  if (in.ConsumeIntegralInRange<int>(0, 15) == 0) gvcp::put_u16(&bytes[4], in.ConsumeIntegral<uint16_t>());
   return {std::move(bytes), (flags & gvcp::kFlagAckRequired) != 0 && code != Command::PacketResend, id};
 }
 
@@ -236,7 +233,7 @@ Datagram next_datagram(FuzzedDataProvider& in) {
       payload.insert(payload.end(), std::begin(mac), std::end(mac));
       payload.resize(56, 0);  // reserved, MAC at 2, IP at 20, mask at 36, gateway at 52
       const uint32_t ip = in.ConsumeBool() ? kLoopback : in.ConsumeIntegral<uint32_t>();
-      for (int i = 0; i < 4; ++i) payload[20 + i] = static_cast<uint8_t>(ip >> (24 - 8 * i));
+      gvcp::put_u32(&payload[20], ip);
       return command(in, Command::ForceIp, std::move(payload));
     }
     case 9: {  // control privilege, as hosts take and release it
