@@ -6,7 +6,7 @@ packages=(
   cmake g++ make pkg-config
   libasio-dev libopencv-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhwy-dev zlib1g-dev
-  aravis-tools aravis-tools-cli libaravis-dev libusb-1.0-0-dev tshark libxml2-utils iproute2 procps curl
+  aravis-tools aravis-tools-cli libaravis-dev libusb-1.0-0-dev gstreamer1.0-tools tshark libxml2-utils iproute2 procps curl
 )
 missing=()
 for p in "${packages[@]}"; do
