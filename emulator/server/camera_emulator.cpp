@@ -52,7 +52,10 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
   hooks.packet_resend = [this](const gvcp::ResendRequest& r, const device::Peer&) {
     streamer_->resend(stream::ResendRequest{r.stream_channel, r.block_id, r.first_packet_id, r.last_packet_id, r.extended_ids});
   };
-  hooks.control_lost = [this] { engine_->abort_acquisition(); };
+  hooks.control_lost = [this] {
+    engine_->abort_acquisition();
+    streamer_->clear_destination();  // the server has set SCP to 0: the channel is closed
+  };
   hooks.action = [this](const gvcp::ActionRequest&) {
     engine_->signal(acquisition::TriggerInput::Action1, true, clock_->now_ns());
   };
@@ -171,6 +174,7 @@ void CameraEmulator::register_stream_routes() {
                           {"frames_dropped_buffer_full", s.frames_dropped_buffer_full},
                           {"frames_dropped_unsendable", s.frames_dropped_unsendable},
                           {"frames_dropped_injected", s.frames_dropped_injected},
+                          {"frames_abandoned", s.frames_abandoned},
                           {"packets_sent", s.packets_sent},
                           {"bursts_sent", s.bursts_sent},
                           {"packets_dropped_injected", s.packets_dropped_injected},
@@ -185,6 +189,7 @@ void CameraEmulator::register_stream_routes() {
                           {"send_failures", s.send_failures},
                           {"receiver_holds", s.receiver_holds},
                           {"receiver_ring_overflows", s.receiver_ring_overflows},
+                          {"receiver_captures", s.receiver_captures},
                           {"frames_waiting", s.frames_waiting},
                           {"max_frames_waiting", s.max_frames_waiting},
                           {"frames_exposed", e.frames_exposed},

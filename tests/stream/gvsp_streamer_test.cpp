@@ -321,6 +321,55 @@ TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
   EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
 }
 
+// Aravis closes the channel (SCP = 0) when a client destroys its stream,
+// often while the camera is still sending the last frame. The next client
+// that opens it must not get the rest of that frame: Aravis takes it for a
+// frame whose first packets are missing and fails it.
+TEST(GvspStreamerChannel, ClosingTheChannelAbandonsTheFramesInFlightAndTheNextHostGetsWholeFrames) {
+  HostStreamClock clock;
+  LoopbackReceiver first_host, next_host;
+  const auto streamer = slow_link_streamer(clock, first_host);
+  const auto long_frame = test_payload(540 * 200, 10);  // 200 ms of link time
+  ASSERT_TRUE(streamer->submit_frame(small_frame(long_frame, 540, 200)).accepted);
+  ASSERT_TRUE(streamer->submit_frame(small_frame(long_frame, 540, 200)).accepted);  // waits for the link
+  ASSERT_EQ(first_host.receive(2s, 3).size(), 3u);  // the first frame is on the link
+
+  streamer->clear_destination();
+  streamer->set_destination(next_host.endpoint());
+  const auto short_frame = test_payload(540 * 10, 11);
+  const auto next = streamer->submit_frame(small_frame(short_frame, 540, 10));
+  ASSERT_TRUE(next.accepted);
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
+
+  const auto blocks = reassemble(next_host.receive(200ms));
+  ASSERT_EQ(blocks.size(), 1u) << "packets of an abandoned frame reached the next host";
+  const auto& block = blocks.begin()->second;
+  EXPECT_EQ(blocks.begin()->first, next.block_id);
+  EXPECT_TRUE(block.leader && block.trailer);
+  EXPECT_EQ(block.payload(), short_frame);
+  EXPECT_EQ(streamer->statistics().frames_abandoned, 2u);
+  EXPECT_TRUE(first_host.receive(50ms).size() < 200u) << "the first frame was not cut short";
+}
+
+TEST(GvspStreamerChannel, MovingAnOpenChannelRedirectsTheFrameInFlight) {
+  HostStreamClock clock;
+  LoopbackReceiver first_host, next_host;
+  const auto streamer = slow_link_streamer(clock, first_host);
+  const auto frame = test_payload(540 * 60, 12);  // 60 ms of link time
+  const auto sent = streamer->submit_frame(small_frame(frame, 540, 60));
+  ASSERT_TRUE(sent.accepted);
+  auto datagrams = first_host.receive(2s, 3);
+  ASSERT_EQ(datagrams.size(), 3u);
+  streamer->set_destination(next_host.endpoint());  // SCDA/SCP rewritten, never closed
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
+  for (auto& datagram : first_host.receive(50ms)) datagrams.push_back(std::move(datagram));
+  for (auto& datagram : next_host.receive(200ms)) datagrams.push_back(std::move(datagram));
+  const auto blocks = reassemble(datagrams);
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks.begin()->second.payload(), frame);  // its packets, split between the two hosts
+  EXPECT_EQ(streamer->statistics().frames_abandoned, 0u);
+}
+
 TEST(GvspStreamerPacing, AFrameTheCameraHadWhileTheLinkWasBusyLeavesOnTheLinksClock) {
   // The camera had the second frame while its link still carried the first;
   // the emulator finished synthesising it 10 s later. A camera would have

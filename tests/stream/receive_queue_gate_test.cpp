@@ -115,6 +115,48 @@ TEST(ReceiveQueueGate, AQueueNobodyReadsIsLeftAloneAfterOneRingTime) {
   EXPECT_TRUE(gate.admit(now + 4'000'001'000, burst, kWireNs, queue));
 }
 
+// Aravis's packet-socket mode, recognised: the full queue is never read, and
+// no burst waits for it (a whole ring of 8 KB packets is 135 ms, past Aravis's
+// 100 ms frame retention).
+TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  queue.answers = {ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
+  int capture_checks = 0;
+  const auto captured = [&] {
+    ++capture_checks;
+    return true;
+  };
+  int64_t now = 0;
+  for (int i = 0; i < 20; ++i, now += 200'000) {
+    ASSERT_FALSE(gate.admit(now, burst, kWireNs, queue, captured)) << "burst " << i;
+    gate.sent(burst);
+  }
+  EXPECT_EQ(gate.holds(), 0u);
+  EXPECT_EQ(gate.captures(), 1u);
+  EXPECT_EQ(capture_checks, 1);  // asked when the queue was first found full, then left alone
+  EXPECT_EQ(queue.queries, 2);
+  // At the recheck the queue has not gone down: still no hold, no new check.
+  ASSERT_FALSE(gate.admit(now + 2'000'000'000, burst, kWireNs, queue, captured));
+  EXPECT_EQ(capture_checks, 1);
+}
+
+TEST(ReceiveQueueGate, AFullQueueWithoutCaptureIsHeldAsBefore) {
+  ReceiveQueueGate gate(settings());
+  ScriptedQueue queue;
+  queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};
+  int capture_checks = 0;
+  const auto not_captured = [&] {
+    ++capture_checks;
+    return false;
+  };
+  EXPECT_TRUE(gate.admit(0, 40'000, kWireNs, queue, not_captured));
+  EXPECT_TRUE(gate.admit(200'000, 40'000, kWireNs, queue, not_captured));
+  EXPECT_EQ(capture_checks, 1);  // once per hold, not per poll
+  EXPECT_EQ(gate.captures(), 0u);
+}
+
 TEST(ReceiveQueueGate, ARemoteDestinationIsAskedAboutOncePerRecheckInterval) {
   ReceiveQueueGate gate(settings());
   ScriptedQueue queue;

@@ -96,13 +96,52 @@ void GvspStreamer::set_destination(const asio::ip::udp::endpoint& destination) {
   address.sin_family = AF_INET;
   address.sin_port = htons(destination.port());
   address.sin_addr.s_addr = htonl(destination.address().to_v4().to_uint());
+  if (!destination_) abandon_transmission_locked();
   destination_ = address;
   receive_gate_.reset();
 }
 
 void GvspStreamer::clear_destination() {
   std::lock_guard lock(mutex_);
+  if (destination_) abandon_transmission_locked();
   destination_.reset();
+}
+
+void GvspStreamer::abandon_transmission_locked() {
+  const uint64_t boundary = ring_.next_sequence();
+  if (sending_unlocked_) {
+    abandon_before_sequence_ = boundary;
+    return;
+  }
+  abandon_frames_before(boundary);
+  wake_.notify_one();  // a planned burst is gone: the sender plans afresh
+}
+
+void GvspStreamer::abandon_frames_before(uint64_t sequence) {
+  // The planned burst: its resends' pins are held until it is sent.
+  for (std::size_t i = 0; i < unpin_count_; ++i) --unpin_after_send_[i]->pins;
+  plan_size_ = 0;
+  unpin_count_ = 0;
+  plan_finishes_frame_ = false;
+  plan_release_ns_.reset();
+  for (std::size_t i = 0; i < resend_count_; ++i) {
+    ResendJob& job = resend_jobs_[(resend_head_ + i) % max_resend_jobs];
+    if (job.slot != nullptr) --job.slot->pins;
+  }
+  resend_count_ = 0;
+  resend_head_ = 0;
+  if (current_ != nullptr && current_->sequence < sequence) {
+    // Kept for resends like a sent frame; its memory goes to new frames first.
+    current_->state = SlotState::retained;
+    current_ = nullptr;
+    ++statistics_.frames_abandoned;
+  }
+  for (FrameSlot* slot = ring_.oldest_queued(); slot != nullptr && slot->sequence < sequence;
+       slot = ring_.oldest_queued()) {
+    ring_.release(*slot);
+    ++statistics_.frames_abandoned;
+  }
+  idle_.notify_all();
 }
 
 void GvspStreamer::set_channel_settings(const ChannelSettings& settings) {
@@ -440,12 +479,14 @@ void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
   // UDP GSO only toward a network card: over loopback the unsegmented
   // 64 KB datagram is what a client's packet socket would capture.
   const bool allow_segmentation = receive_gate_.destination_is_remote();
+  sending_unlocked_ = true;
   lock.unlock();
   const std::size_t delivered =
       destination ? sender_.send(std::span<const OutgoingDatagram>(datagrams_.data(), staged), *destination,
                                  allow_segmentation)
                   : staged;
   lock.lock();
+  sending_unlocked_ = false;
 
   statistics_.packets_sent += delivered;
   if (staged != 0) ++statistics_.bursts_sent;
@@ -459,6 +500,10 @@ void GvspStreamer::execute_plan(std::unique_lock<std::mutex>& lock) {
   plan_size_ = 0;
   unpin_count_ = 0;
   plan_finishes_frame_ = false;
+  if (abandon_before_sequence_) {
+    abandon_frames_before(*abandon_before_sequence_);
+    abandon_before_sequence_.reset();
+  }
 }
 
 void GvspStreamer::send_test_packet(std::unique_lock<std::mutex>& lock) {
@@ -494,10 +539,12 @@ std::optional<int64_t> GvspStreamer::admit_to_receiver(int64_t now_ns, std::size
   if (!destination_ || !receiver_probe_.available() || plan_size_ == 0) return std::nullopt;
   const sockaddr_in destination = *destination_;
   const int64_t packet_wire_ns = pacer_.wire_time_ns(settings_.packet_size);
-  const auto retry = receive_gate_.admit(now_ns, receive_cost, packet_wire_ns,
-                                         [&] { return receiver_probe_.query(source_address_, destination); });
+  const auto retry = receive_gate_.admit(
+      now_ns, receive_cost, packet_wire_ns, [&] { return receiver_probe_.query(source_address_, destination); },
+      [&] { return receiver_probe_.captured_below_udp(destination); });
   statistics_.receiver_holds = receive_gate_.holds();
   statistics_.receiver_ring_overflows = receive_gate_.overflows();
+  statistics_.receiver_captures = receive_gate_.captures();
   return retry;
 }
 

@@ -57,6 +57,8 @@ class FrameRing {
   void release(FrameSlot& slot);  // a claimed slot given back unused
 
   FrameSlot* oldest_queued();
+  // The sequence number the next queued frame gets: earlier frames have smaller ones.
+  uint64_t next_sequence() const { return next_sequence_; }
   // A sent or being-sent frame with `block_id` (low 16 bits compared in
   // standard mode), or nullptr.
   FrameSlot* find_transmitted(uint64_t block_id, bool extended_ids);

@@ -95,6 +95,7 @@ struct StreamerStatistics {
   uint64_t frames_dropped_buffer_full = 0;
   uint64_t frames_dropped_unsendable = 0;  // packet size cannot carry the frame
   uint64_t frames_dropped_injected = 0;
+  uint64_t frames_abandoned = 0;  // queued or partly sent when the channel closed or opened
   uint64_t packets_sent = 0;
   uint64_t bursts_sent = 0;  // sends of one planned burst (packets_sent / bursts_sent = burst size)
   uint64_t packets_dropped_injected = 0;
@@ -109,6 +110,7 @@ struct StreamerStatistics {
   uint64_t send_failures = 0;
   uint64_t receiver_holds = 0;           // bursts held while a local receiver's queue was full
   uint64_t receiver_ring_overflows = 0;  // holds that outlasted the host ring (see ReceiveQueueGate)
+  uint64_t receiver_captures = 0;        // full queues left alone: the client reads a packet socket
   // Frames in the camera's memory waiting for the link or being sent, now and
   // at most so far: how far the host has made the camera's link fall behind.
   uint64_t frames_waiting = 0;
@@ -122,8 +124,15 @@ class GvspStreamer {
   GvspStreamer(const GvspStreamer&) = delete;
   GvspStreamer& operator=(const GvspStreamer&) = delete;
 
+  // Opening the channel (a destination after none) or closing it (SCP = 0,
+  // control lost) ends the transmission in progress: the frame being sent,
+  // the frames waiting for the link and pending resends are abandoned, so a
+  // host that opens the channel next starts with a whole frame instead of the
+  // rest of its predecessor's. Frames acquired while the channel is closed
+  // are still paced, into nowhere. Changing an open channel's destination
+  // redirects the transmission, as on the camera.
   void set_destination(const asio::ip::udp::endpoint& destination);
-  void clear_destination();  // SCP = 0: packets are still paced but go nowhere
+  void clear_destination();
   void set_channel_settings(const ChannelSettings& settings);
   ChannelSettings channel_settings() const;
   void set_fault_settings(const FaultSettings& faults);
@@ -183,6 +192,11 @@ class GvspStreamer {
   void run();
   bool idle_locked() const;
   void start_next_frame();
+  // Abandons what was queued or being sent when the channel opened or closed
+  // (see set_destination): at once, or, while a burst is being sent without
+  // the lock, right after it.
+  void abandon_transmission_locked();
+  void abandon_frames_before(uint64_t sequence);
   void apply_pacing_settings();
   std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns);
   void execute_plan(std::unique_lock<std::mutex>& lock);
@@ -207,6 +221,8 @@ class GvspStreamer {
   uint32_t test_packet_size_ = 0;
   bool sender_idle_ = false;  // the sending thread waits for work without a deadline
   std::optional<sockaddr_in> destination_;
+  bool sending_unlocked_ = false;  // execute_plan is sending the planned burst without the lock
+  std::optional<uint64_t> abandon_before_sequence_;  // deferred until that burst is sent
   ChannelSettings settings_;
   FrameRing ring_;
   FaultInjector injector_;

@@ -18,12 +18,17 @@
 // before every burst: the room seen at the last reading is spent burst by
 // burst and read again only when it runs out. A destination with no socket
 // on this host (a remote client), or a socket nobody reads (Aravis's packet
-// socket mode reads a raw socket instead), is left alone for a while.
+// socket mode reads a raw socket instead), is left alone for a while. A socket
+// that is full with no reader is found out after one ring time; when the
+// client's packet socket can be seen (camemu has CAP_NET_ADMIN), at once: a
+// ring time is 135 ms with 8 KB packets, and holding the first frame that long
+// took it past Aravis's 100 ms frame retention, so the client lost it.
 #include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "camemu/stream/receiver_queue_probe.hpp"
 
@@ -75,9 +80,17 @@ class ReceiveQueueGate {
   // Before a burst costing `cost_bytes` (sum of receive_cost_bytes) that the
   // link takes `packet_wire_ns` per packet to carry: nullopt to send it now,
   // or the time to ask again. `query` reads the receiver's queue
-  // (std::optional<ReceiveQueueFill>()).
+  // (std::optional<ReceiveQueueFill>()); `captured_below_udp` (bool()) tells,
+  // before a hold begins, whether the client takes the stream from a packet
+  // socket instead of this queue.
   template <class Query>
   std::optional<int64_t> admit(int64_t now_ns, std::size_t cost_bytes, int64_t packet_wire_ns, Query&& query) {
+    return admit(now_ns, cost_bytes, packet_wire_ns, std::forward<Query>(query), [] { return false; });
+  }
+
+  template <class Query, class Capture>
+  std::optional<int64_t> admit(int64_t now_ns, std::size_t cost_bytes, int64_t packet_wire_ns, Query&& query,
+                               Capture&& captured_below_udp) {
     if (!settings_.enabled) return std::nullopt;
     if (bypass_until_ns_ && now_ns < *bypass_until_ns_) return std::nullopt;
     if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
@@ -106,6 +119,12 @@ class ReceiveQueueGate {
       return std::nullopt;
     }
     if (!hold_) {
+      if (captured_below_udp()) {  // read below UDP: this queue is never read
+        start_bypass(now_ns);
+        unread_queued_bytes_ = fill->queued_bytes;
+        ++captures_;
+        return std::nullopt;
+      }
       hold_ = Hold{now_ns, fill->queued_bytes, false};
     } else if (fill->queued_bytes < hold_->queued_at_start) {
       hold_->drained = true;
@@ -131,6 +150,8 @@ class ReceiveQueueGate {
 
   uint64_t holds() const { return holds_; }
   uint64_t overflows() const { return overflows_; }
+  // Full queues found to belong to a client that captures the stream below UDP.
+  uint64_t captures() const { return captures_; }
 
  private:
   // Bursts sent while bypassed are not counted against the room last seen, so
@@ -153,6 +174,7 @@ class ReceiveQueueGate {
   bool remote_ = false;
   uint64_t holds_ = 0;
   uint64_t overflows_ = 0;
+  uint64_t captures_ = 0;
 };
 
 }  // namespace camemu::stream
