@@ -193,6 +193,7 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
   const uint16_t request_id = command.header.request_id;
   const bool ack_required = command.header.ack_required();
   if (slow_busy_.exchange(true)) {
+    counters_.errors++;
     if (ack_required) send(gvcp::make_ack(Status::Busy, command.header.command + 1, request_id), sender);
     return;
   }
@@ -209,7 +210,8 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
     bool reply = header.ack_required();
     auto ack = execute_guarded(parsed, peer, sender, reply);
     slow_busy_ = false;
-    if (!reply) return;
+    if (!reply || ack.empty()) return;
+    if (gvcp::get_u16(ack.data()) != 0) counters_.errors++;
     asio::post(io_, [this, ack, peer, header, sender] {
       remember_ack({peer.ip, peer.port}, header.request_id, ack);
       send(ack, sender);

@@ -265,5 +265,27 @@ TEST_F(GvcpServerTest, SlowUserSetSaveIsAnnouncedWithPendingAck) {
   EXPECT_EQ((*saved)["UserSet1"]["Width"], 1024);
 }
 
+// GET /api/v1/status reports gvcp.errors: a refused slow command (here a
+// UserSetSave from a host without control, and one arriving while another
+// is still writing the flash) counts like any other refused command.
+TEST_F(GvcpServerTest, RefusedSlowCommandsAreCountedAsErrors) {
+  const uint32_t save_address = *device->catalog().at("UserSetSave").address;
+  ASSERT_EQ(second->write_register(bs::kControlChannelPrivilege, 2), Status::Success);
+  ASSERT_EQ(second->write_register(*device->catalog().at("UserSetSelector").address, 1), Status::Success);  // UserSet1
+  const uint64_t before = server.counters().errors.load();
+  EXPECT_EQ(first->write_register(save_address, 1), Status::AccessDenied);
+  EXPECT_EQ(server.counters().errors.load(), before + 1);
+
+  second->send(gvcp::make_command(Command::WriteReg, 801, u32_payload({save_address, 1})));
+  std::this_thread::sleep_for(50ms);  // the flash write has begun
+  EXPECT_EQ(second->write_register(save_address, 1), Status::Busy);
+  EXPECT_EQ(server.counters().errors.load(), before + 2);
+  const auto saved = ack_of(second->receive(2000ms));
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->request_id, 801);
+  EXPECT_EQ(saved->status, Status::Success);
+  EXPECT_EQ(server.counters().errors.load(), before + 2);
+}
+
 }  // namespace
 }  // namespace camemu::server
