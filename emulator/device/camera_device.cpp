@@ -145,6 +145,12 @@ void CameraDevice::set_bootstrap_string(uint32_t address, uint32_t length, const
   std::copy_n(text.begin(), std::min<size_t>(text.size(), length - 1), &bootstrap_[address]);
 }
 
+void CameraDevice::set_bootstrap_field(uint32_t address, uint32_t length, const std::string& bytes) {
+  std::lock_guard lock(mutex_);
+  std::fill_n(&bootstrap_[address], length, 0);
+  std::copy_n(bytes.begin(), std::min<size_t>(bytes.size(), length), &bootstrap_[address]);
+}
+
 void CameraDevice::on_bootstrap_write(uint32_t address, BootstrapWriteHook hook) {
   std::lock_guard lock(mutex_);
   bootstrap_write_hooks_[address] = std::move(hook);

@@ -92,6 +92,9 @@ class CameraDevice {
   void set_bootstrap_word(uint32_t address, uint32_t value);  // device-internal
   std::string bootstrap_string(uint32_t address, uint32_t length);
   void set_bootstrap_string(uint32_t address, uint32_t length, const std::string& text);  // device-internal
+  // A field a host writes as it likes (the user-defined name): all `length`
+  // bytes hold the text, NUL-padded, without a terminator when it is full.
+  void set_bootstrap_field(uint32_t address, uint32_t length, const std::string& bytes);
 
   // Streaming state decides whether locked features may change.
   void set_streaming(bool streaming);

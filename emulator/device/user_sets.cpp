@@ -17,7 +17,7 @@ constexpr uint32_t kPersistedWords[] = {bs::kCurrentIpConfig, bs::kPersistentIp,
 // A host writes the user-defined name's 16 bytes as it likes (WRITEMEM), and
 // the camera keeps them. A JSON string must be UTF-8, so a name that is not
 // is kept as {"bytes": [...]}: saving it cannot fail, and it comes back as
-// the camera reads it (up to the first NUL, at most 15 bytes, as before).
+// the camera reads it (up to the first NUL; all 16 bytes when none).
 nlohmann::json name_to_json(const std::string& name) {
   try {
     (void)nlohmann::json(name).dump();
@@ -107,7 +107,7 @@ std::vector<std::string> UserSets::restore_at_start() {
   if (settings && settings->is_object()) {
     try {
       if (settings->contains("DeviceUserID"))
-        device_.set_bootstrap_string(bs::kUserDefinedName, 16, name_from_json(settings->at("DeviceUserID")));
+        device_.set_bootstrap_field(bs::kUserDefinedName, 16, name_from_json(settings->at("DeviceUserID")));
       if (settings->contains("UserSetDefaultSelector"))
         if (device_.set("UserSetDefaultSelector", value_from_json(device_.catalog().at("UserSetDefaultSelector"),
                                                                   settings->at("UserSetDefaultSelector"))) != Status::Success)

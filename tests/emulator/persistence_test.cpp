@@ -1,5 +1,6 @@
 // Persistent camera state: atomic JSON files that survive kill -9, corrupt
 // files, and user sets / device settings across a camera restart.
+#include "device/bootstrap_layout.hpp"
 #include "device/user_sets.hpp"
 #include "persistence/state_store.hpp"
 #include "test_support.hpp"
@@ -165,6 +166,23 @@ TEST_F(UserSetsTest, DeviceUserIdThatIsNotUtf8IsSavedAndComesBackByteForByte) {
   // A name that is UTF-8 is still stored as a plain string.
   ASSERT_EQ(restarted.device->set("DeviceUserID", std::string("K\xC3\xBChler")), Status::Success);
   EXPECT_EQ((*StateStore(dir.path()).load("device"))["DeviceUserID"], "K\xC3\xBChler");
+}
+
+TEST_F(UserSetsTest, DeviceUserIdFillingAllSixteenBytesComesBackWhole) {
+  // The field has 16 bytes, and a host may fill it (WRITEMEM of 16 bytes, no
+  // NUL): the camera reads all of them. After a restart it used to keep 15.
+  const std::string name = "line-4-camera-07";
+  ASSERT_EQ(name.size(), 16u);
+  {
+    Camera camera(dir.path());
+    const std::vector<uint8_t> bytes(name.begin(), name.end());
+    ASSERT_EQ(camera.device->write_memory(device::bootstrap::kUserDefinedName, bytes, device::Peer{0x7F000001, 40000}),
+              Status::Success);
+    ASSERT_EQ(camera.device->get_string("DeviceUserID"), name);
+  }
+  Camera restarted(dir.path());
+  EXPECT_TRUE(restarted.problems.empty()) << restarted.problems.front();
+  EXPECT_EQ(restarted.device->get_string("DeviceUserID"), name);
 }
 
 TEST_F(UserSetsTest, WithoutAStartupUserSetTheCameraStartsWithDefaults) {
