@@ -4,6 +4,7 @@
 
 #include "device/bootstrap_layout.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -169,7 +170,7 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
 void GvcpServer::remember_ack(const PeerKey& peer, uint16_t request_id, std::vector<uint8_t> ack) {
   std::lock_guard lock(remembered_mutex_);
   const auto [where, inserted] = last_ack_.insert_or_assign(peer, std::pair{request_id, std::move(ack)});
-  if (!inserted) return;
+  if (!inserted) remembered_order_.erase(std::find(remembered_order_.begin(), remembered_order_.end(), peer));
   remembered_order_.push_back(peer);
   if (remembered_order_.size() > kRememberedPeers) {
     last_ack_.erase(remembered_order_.front());

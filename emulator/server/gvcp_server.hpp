@@ -99,9 +99,9 @@ class GvcpServer {
   std::mutex send_mutex_;
   // Last acknowledge per peer, resent when the host retransmits a command.
   // Every host session comes from a new UDP port, so only kRememberedPeers
-  // are kept, first in first out: a long CI run of arv-tool calls would
-  // otherwise grow this for ever. A controlling host forgotten after 64 newer
-  // peers only loses the answer to a retransmission in that moment.
+  // are kept, the most recently answered (a long CI run of arv-tool calls
+  // would otherwise grow this for ever): a controlling host that keeps
+  // sending (its heartbeat) stays remembered however many others come and go.
   static constexpr size_t kRememberedPeers = 64;
   std::map<PeerKey, std::pair<uint16_t, std::vector<uint8_t>>> last_ack_;
   std::deque<PeerKey> remembered_order_;

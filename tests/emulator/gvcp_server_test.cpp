@@ -178,6 +178,28 @@ TEST_F(GvcpServerTest, AcknowledgesAreKeptForTheMostRecentPeersOnly) {
   ASSERT_NO_FATAL_FAILURE(expect_retransmission_answered_without_re_executing(*first, *device, 77));
 }
 
+TEST_F(GvcpServerTest, AHostThatKeepsSendingStaysRememberedAmongManyShortSessions) {
+  // `first` reads Width every 10 sessions, like a heartbeat; kept first in,
+  // first out, it was forgotten 64 sessions after its first command, 4 after
+  // its last one, and a retransmission of that was executed again.
+  std::vector<uint8_t> last_read;
+  uint32_t value = 0;
+  for (int session = 0; session < 70; ++session) {
+    if (session % 10 == 0) {
+      last_read = gvcp::make_command(Command::ReadReg, static_cast<uint16_t>(1000 + session), u32_payload({kWidth}));
+      ASSERT_TRUE(first->transact(last_read));
+    }
+    GvcpClient client(server.port());
+    ASSERT_EQ(client.read_register(bs::kStreamChannels, value), Status::Success) << "session " << session;
+  }
+  const int64_t width_read = device->get_int("Width");
+  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
+  const auto repeated = ack_of(first->transact(last_read));
+  ASSERT_TRUE(repeated);
+  ASSERT_EQ(repeated->payload.size(), 4u);
+  EXPECT_EQ(gvcp::get_u32(repeated->payload.data()), static_cast<uint32_t>(width_read)) << "executed again";
+}
+
 TEST_F(GvcpServerTest, UnknownCommandIsNotImplemented) {
   const auto ack = ack_of(first->transact(gvcp::make_command(static_cast<Command>(0x0050), 9, u32_payload({0}))));
   ASSERT_TRUE(ack);
