@@ -61,8 +61,28 @@ void GvcpServer::start() {
   schedule_heartbeat_check();
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "gvcp");
-    io_.run();
+    // Handlers guard their own work (run_guarded); this is the last resort
+    // for one that does not: the server goes on with the next handler.
+    while (true) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        counters_.internal_errors++;
+        std::cerr << "camemu: internal error in the GVCP server: " << e.what() << "\n";
+      }
+    }
   });
+}
+
+template <class Work>
+void GvcpServer::run_guarded(const char* what, Work&& work) noexcept {
+  try {
+    work();
+  } catch (const std::exception& e) {
+    counters_.internal_errors++;
+    std::cerr << "camemu: internal error in GVCP " << what << ": " << e.what() << "\n";
+  }
 }
 
 void GvcpServer::stop() {
@@ -82,7 +102,7 @@ void GvcpServer::stop() {
 void GvcpServer::receive_unicast() {
   unicast_.async_receive_from(asio::buffer(unicast_buffer_), unicast_sender_, [this](asio::error_code ec, size_t size) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) handle(std::span(unicast_buffer_.data(), size), unicast_sender_, false);
+    if (!ec) run_guarded("request", [&] { handle(std::span(unicast_buffer_.data(), size), unicast_sender_, false); });
     receive_unicast();
   });
 }
@@ -90,7 +110,7 @@ void GvcpServer::receive_unicast() {
 void GvcpServer::receive_broadcast() {
   broadcast_.async_receive_from(asio::buffer(broadcast_buffer_), broadcast_sender_, [this](asio::error_code ec, size_t size) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) handle(std::span(broadcast_buffer_.data(), size), broadcast_sender_, true);
+    if (!ec) run_guarded("request", [&] { handle(std::span(broadcast_buffer_.data(), size), broadcast_sender_, true); });
     receive_broadcast();
   });
 }
@@ -99,13 +119,15 @@ void GvcpServer::schedule_heartbeat_check() {
   heartbeat_timer_.expires_after(std::chrono::milliseconds(50));
   heartbeat_timer_.async_wait([this](asio::error_code ec) {
     if (ec) return;
-    const uint32_t timeout = device_.bootstrap_word(bs::kHeartbeatTimeout);
-    if (device_.control_channel().expire_if_silent(host_now_ms(), timeout)) {
-      // Spec: the device closes its stream channel when control is lost.
-      device_.set_bootstrap_word(bs::kStreamChannelPort, 0);
-      if (hooks_.control_lost) hooks_.control_lost();
-    }
     schedule_heartbeat_check();
+    run_guarded("heartbeat check", [this] {
+      const uint32_t timeout = device_.bootstrap_word(bs::kHeartbeatTimeout);
+      if (device_.control_channel().expire_if_silent(host_now_ms(), timeout)) {
+        // Spec: the device closes its stream channel when control is lost.
+        device_.set_bootstrap_word(bs::kStreamChannelPort, 0);
+        if (hooks_.control_lost) hooks_.control_lost();
+      }
+    });
   });
 }
 
@@ -214,8 +236,10 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
     if (!reply || ack.empty()) return;
     if (gvcp::get_u16(ack.data()) != 0) counters_.errors++;
     asio::post(io_, [this, ack, peer, header, sender] {
-      remember_ack({peer.ip, peer.port}, header.request_id, ack);
-      send(ack, sender);
+      run_guarded("slow command", [&] {
+        remember_ack({peer.ip, peer.port}, header.request_id, ack);
+        send(ack, sender);
+      });
     });
   });
 }

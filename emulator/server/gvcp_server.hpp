@@ -61,6 +61,11 @@ class GvcpServer {
   void receive_unicast();
   void receive_broadcast();
   void handle(std::span<const uint8_t> datagram, const asio::ip::udp::endpoint& sender, bool via_broadcast);
+  // Runs one piece of the server's work; an exception is logged and counted
+  // in internal_errors instead of leaving the Asio handler (which would end
+  // the process, or the handler chain that re-arms a receive or the timer).
+  template <class Work>
+  void run_guarded(const char* what, Work&& work) noexcept;
   // execute() with any exception turned into a GEV_STATUS_ERROR acknowledge.
   std::vector<uint8_t> execute_guarded(const gvcp::ParsedCommand& command, const device::Peer& peer,
                                        const asio::ip::udp::endpoint& sender, bool& reply);

@@ -257,6 +257,32 @@ TEST_F(GvcpServerTest, CommandWhoseHandlingThrowsGetsGenericErrorAndTheServerKee
   EXPECT_EQ(value, 1u);
 }
 
+TEST(GvcpServerHooks, AHookThatThrowsWhenControlIsLostLeavesTheServerAnsweringAndCheckingHeartbeats) {
+  // The heartbeat check runs on the server's timer, outside any command's
+  // guard: an exception there ended the process.
+  auto device = test::make_device();
+  int losses = 0;
+  GvcpServerHooks hooks;
+  hooks.control_lost = [&losses] {
+    ++losses;
+    throw std::runtime_error("injected");
+  };
+  GvcpServer server{*device, asio::ip::make_address_v4("127.0.0.1"), 0, std::move(hooks)};
+  server.start();
+  GvcpClient host(server.port()), other(server.port());
+  for (int session = 1; session <= 2; ++session) {
+    ASSERT_EQ(host.write_register(bs::kHeartbeatTimeout, 500), Status::Success);
+    ASSERT_EQ(host.write_register(bs::kControlChannelPrivilege, 2), Status::Success);
+    std::this_thread::sleep_for(800ms);  // timeout 500 + 50 ms check period + slack
+    uint32_t ccp = 1;
+    ASSERT_EQ(other.read_register(bs::kControlChannelPrivilege, ccp), Status::Success) << "session " << session;
+    EXPECT_EQ(ccp, 0u) << "session " << session;  // the checks go on after the first exception
+    EXPECT_EQ(losses, session);
+    EXPECT_EQ(server.counters().internal_errors.load(), static_cast<uint64_t>(session));
+  }
+  server.stop();
+}
+
 TEST_F(GvcpServerTest, SlowUserSetSaveIsAnnouncedWithPendingAck) {
   uint32_t config = 0;
   ASSERT_EQ(first->read_register(bs::kGvcpConfiguration, config), Status::Success);
