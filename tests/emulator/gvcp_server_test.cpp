@@ -127,6 +127,28 @@ TEST_F(GvcpServerTest, SilentPrimaryLosesControlAfterTheHeartbeatTimeout) {
   EXPECT_EQ(second->write_register(kWidth, 1024), Status::Success);
 }
 
+TEST_F(GvcpServerTest, ReleasingControlClosesTheStreamChannel) {
+  // A host that writes CCP = 0 without closing the channel first must not
+  // leave it open for the next host (which would get the rest of its frame).
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 2), Status::Success);
+  ASSERT_EQ(first->write_register(bs::kStreamChannelDestination, test::kLoopback), Status::Success);
+  ASSERT_EQ(first->write_register(bs::kStreamChannelPort, 50000), Status::Success);
+  uint32_t port = 0;
+  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
+  EXPECT_EQ(port & 0xFFFF, 50000u);
+  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0), Status::Success);
+  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
+  EXPECT_EQ(port & 0xFFFF, 0u);
+  // Open access again: another host sets the channel up without control.
+  ASSERT_EQ(second->write_register(bs::kStreamChannelPort, 50001), Status::Success);
+  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
+  EXPECT_EQ(port & 0xFFFF, 50001u);
+  // A write of CCP = 0 without control held changes nothing.
+  ASSERT_EQ(second->write_register(bs::kControlChannelPrivilege, 0), Status::Success);
+  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
+  EXPECT_EQ(port & 0xFFFF, 50001u);
+}
+
 TEST_F(GvcpServerTest, PrimaryThatKeepsTalkingKeepsControl) {
   ASSERT_EQ(first->write_register(bs::kHeartbeatTimeout, 1000), Status::Success);
   ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0x2), Status::Success);

@@ -142,6 +142,54 @@ TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
   EXPECT_EQ(capture_checks, 1);
 }
 
+// tshark capturing "udp port P" beside a client that reads its socket: the
+// filter names the stream too. Once the queue has been seen going down, the
+// capture is no reason to leave it alone.
+TEST(ReceiveQueueGate, ACaptureBesideASocketThatIsReadDoesNotStopTheHolds) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  int capture_checks = 0;
+  const auto captured = [&] {
+    ++capture_checks;
+    return true;
+  };
+  // Believed at first: the full queue is left alone for a recheck interval.
+  queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};
+  ASSERT_FALSE(gate.admit(0, burst, kWireNs, queue, captured));
+  EXPECT_EQ(gate.captures(), 1u);
+  // At the recheck the queue has gone down: somebody reads it. Full again
+  // later, it is held, and the capture is not asked about again.
+  queue.answers = {ReceiveQueueFill{1000, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
+  ASSERT_FALSE(gate.admit(2'000'000'000, burst, kWireNs, queue, captured));
+  gate.sent(kCapacity);
+  EXPECT_TRUE(gate.admit(2'000'001'000, burst, kWireNs, queue, captured));
+  EXPECT_EQ(capture_checks, 1);
+  EXPECT_EQ(gate.captures(), 1u);
+}
+
+TEST(ReceiveQueueGate, AQueueReadFromTheStartIsNeverTakenForACapture) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  ScriptedQueue queue;
+  int capture_checks = 0;
+  const auto captured = [&] {
+    ++capture_checks;
+    return true;
+  };
+  // Empty, then empty again after bursts went in, then full: held.
+  queue.answers = {ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
+  int64_t now = 0;
+  std::optional<int64_t> retry;
+  for (int bursts = 0; !(retry = gate.admit(now, burst, kWireNs, queue, captured)); ++bursts) {
+    gate.sent(burst);
+    now += 200'000;
+    ASSERT_LT(bursts, 100);
+  }
+  EXPECT_EQ(capture_checks, 0);
+  EXPECT_EQ(gate.holds(), 1u);
+}
+
 TEST(ReceiveQueueGate, AFullQueueWithoutCaptureIsHeldAsBefore) {
   ReceiveQueueGate gate(settings());
   ScriptedQueue queue;

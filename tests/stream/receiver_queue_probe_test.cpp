@@ -86,9 +86,9 @@ struct PacketCapture {
       EXPECT_EQ(::setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &ring, sizeof(ring)), 0);
     }
     std::vector<sock_filter> program{
-        {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 7, ETH_P_IP},
-        {BPF_LD | BPF_B | BPF_ABS, 0, 0, 23},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 5, IPPROTO_UDP},
-        {BPF_LD | BPF_W | BPF_ABS, 0, 0, 30},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, address},
+        {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 8, ETH_P_IP},
+        {BPF_LD | BPF_B | BPF_ABS, 0, 0, 23},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 6, IPPROTO_UDP},
+        {BPF_LD | BPF_W | BPF_ABS, 0, 0, 30},          {BPF_JMP | BPF_JEQ | BPF_K, 0, 4, address},
         {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 14},         {BPF_LD | BPF_H | BPF_IND, 0, 0, 16},
         {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, port},       {BPF_RET | BPF_K, 0, 0, 262144},
         {BPF_RET | BPF_K, 0, 0, 0}};

@@ -22,7 +22,10 @@
 // that is full with no reader is found out after one ring time; when the
 // client's packet socket can be seen (camemu has CAP_NET_ADMIN), at once: a
 // ring time is 135 ms with 8 KB packets, and holding the first frame that long
-// took it past Aravis's 100 ms frame retention, so the client lost it.
+// took it past Aravis's 100 ms frame retention, so the client lost it. A
+// capture whose filter names the stream (tshark's "udp port P" does too) is
+// believed only until the queue has been seen going down: a socket that is
+// read is protected again after at most one recheck interval.
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -55,6 +58,9 @@ class ReceiveQueueGate {
     unread_queued_bytes_.reset();
     hold_.reset();
     remote_ = false;
+    reader_seen_ = false;
+    last_queued_bytes_.reset();
+    sent_since_reading_ = 0;
   }
 
   // The last reading found no socket on this host receiving the stream: it
@@ -103,6 +109,7 @@ class ReceiveQueueGate {
     }
     remote_ = false;
     bypass_until_ns_.reset();
+    note_reading(*fill);
     if (unread_queued_bytes_) {
       // Found unread before: as long as its queue has not gone down, nobody
       // reads it still, and it is left alone without a new hold.
@@ -111,6 +118,7 @@ class ReceiveQueueGate {
         return std::nullopt;
       }
       unread_queued_bytes_.reset();
+      reader_seen_ = true;
     }
     credit_bytes_ = static_cast<int64_t>(fill->capacity_bytes) - static_cast<int64_t>(fill->queued_bytes);
     // An empty queue takes any burst, even one bigger than the buffer.
@@ -119,7 +127,7 @@ class ReceiveQueueGate {
       return std::nullopt;
     }
     if (!hold_) {
-      if (captured_below_udp()) {  // read below UDP: this queue is never read
+      if (!reader_seen_ && captured_below_udp()) {  // read below UDP: this queue is never read
         start_bypass(now_ns);
         unread_queued_bytes_ = fill->queued_bytes;
         ++captures_;
@@ -128,6 +136,7 @@ class ReceiveQueueGate {
       hold_ = Hold{now_ns, fill->queued_bytes, false};
     } else if (fill->queued_bytes < hold_->queued_at_start) {
       hold_->drained = true;
+      reader_seen_ = true;
     }
     const int64_t ring_time_ns = static_cast<int64_t>(settings_.ring_packets) * std::max<int64_t>(packet_wire_ns, 1);
     if (now_ns - hold_->since_ns >= ring_time_ns) {
@@ -146,7 +155,10 @@ class ReceiveQueueGate {
   }
 
   // The burst left: its cost comes off the room last seen.
-  void sent(std::size_t cost_bytes) { credit_bytes_ -= static_cast<int64_t>(cost_bytes); }
+  void sent(std::size_t cost_bytes) {
+    credit_bytes_ -= static_cast<int64_t>(cost_bytes);
+    sent_since_reading_ += cost_bytes;
+  }
 
   uint64_t holds() const { return holds_; }
   uint64_t overflows() const { return overflows_; }
@@ -154,6 +166,16 @@ class ReceiveQueueGate {
   uint64_t captures() const { return captures_; }
 
  private:
+  // Somebody reads the queue: it went down although bursts went in, or is
+  // empty after some did.
+  void note_reading(const ReceiveQueueFill& fill) {
+    if ((last_queued_bytes_ && fill.queued_bytes < *last_queued_bytes_) ||
+        (fill.queued_bytes == 0 && sent_since_reading_ > 0))
+      reader_seen_ = true;
+    last_queued_bytes_ = fill.queued_bytes;
+    sent_since_reading_ = 0;
+  }
+
   // Bursts sent while bypassed are not counted against the room last seen, so
   // that room is forgotten: the first burst after the bypass reads the queue.
   void start_bypass(int64_t now_ns) {
@@ -172,6 +194,9 @@ class ReceiveQueueGate {
   std::optional<uint32_t> unread_queued_bytes_;  // queue level of a socket found unread
   std::optional<Hold> hold_;
   bool remote_ = false;
+  bool reader_seen_ = false;  // the queue was seen going down since the destination was set
+  std::optional<uint32_t> last_queued_bytes_;  // at the last reading
+  std::size_t sent_since_reading_ = 0;
   uint64_t holds_ = 0;
   uint64_t overflows_ = 0;
   uint64_t captures_ = 0;
