@@ -351,6 +351,30 @@ TEST(GvspStreamerChannel, ClosingTheChannelAbandonsTheFramesInFlightAndTheNextHo
   EXPECT_TRUE(first_host.receive(50ms).size() < 200u) << "the first frame was not cut short";
 }
 
+TEST(GvspStreamerChannel, AFrameReadOutWhileTheChannelWasClosedIsNotSentOnceItOpens) {
+  // The synthesis lags the readout: a frame the camera had before the host
+  // opened the channel reaches the streamer after it did.
+  JumpingClock clock;
+  LoopbackReceiver host;
+  GvspStreamer streamer(clock);
+  ChannelSettings settings;
+  settings.packet_size = 576;
+  streamer.set_channel_settings(settings);
+  const int64_t read_out_while_closed = clock.now_ns();
+  clock.jump(1ms);
+  streamer.set_destination(host.endpoint());
+  const auto old_frame = test_payload(540 * 4, 13), new_frame = test_payload(540 * 4, 14);
+  ASSERT_TRUE(submit_leased(streamer, old_frame, 4, read_out_while_closed).accepted);
+  const auto sent = submit_leased(streamer, new_frame, 4, clock.now_ns());
+  ASSERT_TRUE(sent.accepted);
+  ASSERT_TRUE(streamer.wait_until_idle(2s));
+  const auto blocks = reassemble(host.receive(200ms));
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks.begin()->first, sent.block_id);
+  EXPECT_EQ(blocks.begin()->second.payload(), new_frame);
+  EXPECT_EQ(streamer.statistics().frames_abandoned, 1u);
+}
+
 TEST(GvspStreamerChannel, MovingAnOpenChannelRedirectsTheFrameInFlight) {
   HostStreamClock clock;
   LoopbackReceiver first_host, next_host;
@@ -399,12 +423,14 @@ TEST(GvspStreamerPacing, AFrameTheCameraHadWhileTheLinkWasBusyLeavesOnTheLinksCl
 TEST(GvspStreamerPacing, AFrameTheCameraHadWhileTheLinkWasIdleTakesItsFullLinkTime) {
   // Had 10 s before the emulator finished it, on an idle link: the synthesis
   // only shifts it; no catch-up burst squeezes its packets (GevSCPD here).
-  HostStreamClock clock;
+  JumpingClock clock;
   LoopbackReceiver receiver;
-  const auto streamer = slow_link_streamer(clock, receiver);
+  const auto streamer = slow_link_streamer(clock, receiver);  // the channel opens now
+  const int64_t camera_had_it = clock.now_ns() + 1'000'000;
+  clock.jump(10s);
   const auto payload = test_payload(540 * 200, 12);
   const auto submitted = std::chrono::steady_clock::now();
-  ASSERT_TRUE(submit_leased(*streamer, payload, 200, clock.now_ns() - 10'000'000'000).accepted);
+  ASSERT_TRUE(submit_leased(*streamer, payload, 200, camera_had_it).accepted);
   ASSERT_TRUE(streamer->wait_until_idle(5s));
   // 202 packets at 1 ms; the first burst leaves at once.
   EXPECT_GE(std::chrono::steady_clock::now() - submitted, 160ms);

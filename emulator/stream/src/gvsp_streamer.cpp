@@ -96,7 +96,10 @@ void GvspStreamer::set_destination(const asio::ip::udp::endpoint& destination) {
   address.sin_family = AF_INET;
   address.sin_port = htons(destination.port());
   address.sin_addr.s_addr = htonl(destination.address().to_v4().to_uint());
-  if (!destination_) abandon_transmission_locked();
+  if (!destination_) {
+    abandon_transmission_locked();
+    channel_opened_at_ns_ = clock_.now_ns();
+  }
   destination_ = address;
   receive_gate_.reset();
 }
@@ -343,6 +346,13 @@ void GvspStreamer::start_next_frame() {
   while (current_ == nullptr) {
     FrameSlot* slot = ring_.oldest_queued();
     if (slot == nullptr) return;
+    if (slot->in_camera_since_ns < channel_opened_at_ns_) {
+      // Read out while the channel was closed, handed over after it opened
+      // (the synthesis lags the readout): not this host's.
+      ring_.release(*slot);
+      ++statistics_.frames_abandoned;
+      continue;
+    }
     const uint32_t count = packetizer_of(*slot).packet_count(slot->payload_bytes);
     if (count == 0) {
       ++statistics_.frames_dropped_unsendable;

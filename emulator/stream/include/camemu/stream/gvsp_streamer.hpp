@@ -129,8 +129,9 @@ class GvspStreamer {
   // the frames waiting for the link and pending resends are abandoned, so a
   // host that opens the channel next starts with a whole frame instead of the
   // rest of its predecessor's. Frames acquired while the channel is closed
-  // are still paced, into nowhere. Changing an open channel's destination
-  // redirects the transmission, as on the camera.
+  // are still paced, into nowhere, and never sent once it is open (also those
+  // whose synthesis ends after it opened). Changing an open channel's
+  // destination redirects the transmission, as on the camera.
   void set_destination(const asio::ip::udp::endpoint& destination);
   void clear_destination();
   void set_channel_settings(const ChannelSettings& settings);
@@ -223,6 +224,7 @@ class GvspStreamer {
   std::optional<sockaddr_in> destination_;
   bool sending_unlocked_ = false;  // execute_plan is sending the planned burst without the lock
   std::optional<uint64_t> abandon_before_sequence_;  // deferred until that burst is sent
+  int64_t channel_opened_at_ns_ = INT64_MIN;  // stream clock; frames read out before it are not sent
   ChannelSettings settings_;
   FrameRing ring_;
   FaultInjector injector_;
