@@ -34,6 +34,16 @@ struct ScriptedQueue {
   }
 };
 
+// The packet-capture check: answers `captured`, counts how often it was asked.
+struct CaptureCheck {
+  bool captured = false;
+  int checks = 0;
+  bool operator()() {
+    ++checks;
+    return captured;
+  }
+};
+
 TEST(ReceiveQueueGate, CostFollowsTheKernelsBufferSizes) {
   // ~92 packets of 1500 bytes fill the default 212 992-byte buffer on lo.
   EXPECT_EQ(ReceiveQueueGate::receive_cost_bytes(1472), 2048u + 256u);
@@ -123,11 +133,7 @@ TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
   const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
   ScriptedQueue queue;
   queue.answers = {ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
-  int capture_checks = 0;
-  const auto captured = [&] {
-    ++capture_checks;
-    return true;
-  };
+  CaptureCheck captured{true};
   int64_t now = 0;
   for (int i = 0; i < 20; ++i, now += 200'000) {
     ASSERT_FALSE(gate.admit(now, burst, kWireNs, queue, captured)) << "burst " << i;
@@ -135,11 +141,11 @@ TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
   }
   EXPECT_EQ(gate.holds(), 0u);
   EXPECT_EQ(gate.captures(), 1u);
-  EXPECT_EQ(capture_checks, 1);  // asked when the queue was first found full, then left alone
+  EXPECT_EQ(captured.checks, 1);  // asked when the queue was first found full, then left alone
   EXPECT_EQ(queue.queries, 2);
   // At the recheck the queue has not gone down: still no hold, no new check.
   ASSERT_FALSE(gate.admit(now + 2'000'000'000, burst, kWireNs, queue, captured));
-  EXPECT_EQ(capture_checks, 1);
+  EXPECT_EQ(captured.checks, 1);
 }
 
 // tshark capturing "udp port P" beside a client that reads its socket: the
@@ -149,11 +155,7 @@ TEST(ReceiveQueueGate, ACaptureBesideASocketThatIsReadDoesNotStopTheHolds) {
   ReceiveQueueGate gate(settings());
   const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
   ScriptedQueue queue;
-  int capture_checks = 0;
-  const auto captured = [&] {
-    ++capture_checks;
-    return true;
-  };
+  CaptureCheck captured{true};
   // Believed at first: the full queue is left alone for a recheck interval.
   queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};
   ASSERT_FALSE(gate.admit(0, burst, kWireNs, queue, captured));
@@ -164,7 +166,7 @@ TEST(ReceiveQueueGate, ACaptureBesideASocketThatIsReadDoesNotStopTheHolds) {
   ASSERT_FALSE(gate.admit(2'000'000'000, burst, kWireNs, queue, captured));
   gate.sent(kCapacity);
   EXPECT_TRUE(gate.admit(2'000'001'000, burst, kWireNs, queue, captured));
-  EXPECT_EQ(capture_checks, 1);
+  EXPECT_EQ(captured.checks, 1);
   EXPECT_EQ(gate.captures(), 1u);
 }
 
@@ -172,11 +174,7 @@ TEST(ReceiveQueueGate, AQueueReadFromTheStartIsNeverTakenForACapture) {
   ReceiveQueueGate gate(settings());
   const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
   ScriptedQueue queue;
-  int capture_checks = 0;
-  const auto captured = [&] {
-    ++capture_checks;
-    return true;
-  };
+  CaptureCheck captured{true};
   // Empty, then empty again after bursts went in, then full: held.
   queue.answers = {ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
   int64_t now = 0;
@@ -186,7 +184,7 @@ TEST(ReceiveQueueGate, AQueueReadFromTheStartIsNeverTakenForACapture) {
     now += 200'000;
     ASSERT_LT(bursts, 100);
   }
-  EXPECT_EQ(capture_checks, 0);
+  EXPECT_EQ(captured.checks, 0);
   EXPECT_EQ(gate.holds(), 1u);
 }
 
@@ -194,14 +192,10 @@ TEST(ReceiveQueueGate, AFullQueueWithoutCaptureIsHeldAsBefore) {
   ReceiveQueueGate gate(settings());
   ScriptedQueue queue;
   queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};
-  int capture_checks = 0;
-  const auto not_captured = [&] {
-    ++capture_checks;
-    return false;
-  };
+  CaptureCheck not_captured{false};
   EXPECT_TRUE(gate.admit(0, 40'000, kWireNs, queue, not_captured));
   EXPECT_TRUE(gate.admit(200'000, 40'000, kWireNs, queue, not_captured));
-  EXPECT_EQ(capture_checks, 1);  // once per hold, not per poll
+  EXPECT_EQ(not_captured.checks, 1);  // once per hold, not per poll
   EXPECT_EQ(gate.captures(), 0u);
 }
 
