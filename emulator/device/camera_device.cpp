@@ -414,16 +414,10 @@ Status CameraDevice::write_memory(uint32_t address, std::span<const uint8_t> dat
   const int64_t now = host_now_ms();
   control_.on_command(from, now);
   if (address == bs::kControlChannelPrivilege && data.size() == 4) {
-    const bool controlled = control_.primary().has_value();
+    const uint32_t previous = control_.ccp();
     if (control_.write_ccp(from, word_be(data.data()), now) == ControlChannel::Decision::Denied) return Status::AccessDenied;
-    if (auto it = bootstrap_write_hooks_.find(address); it != bootstrap_write_hooks_.end()) it->second(0, word_be(data.data()));
-    // Released control closes the stream channel, as heartbeat expiry does
-    // (gige.md: close on SCP = 0, CCP = 0 or heartbeat expiry): the next host
-    // to open it must not get the rest of what was being sent.
-    if (controlled && !control_.primary()) {
-      const uint8_t closed[4] = {};
-      (void)write_bootstrap(bs::kStreamChannelPort, closed);
-    }
+    if (auto it = bootstrap_write_hooks_.find(address); it != bootstrap_write_hooks_.end())
+      it->second(previous, word_be(data.data()));
     return Status::Success;
   }
   if (!control_.may_write(from)) return Status::AccessDenied;

@@ -52,10 +52,12 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
   hooks.packet_resend = [this](const gvcp::ResendRequest& r, const device::Peer&) {
     streamer_->resend(stream::ResendRequest{r.stream_channel, r.block_id, r.first_packet_id, r.last_packet_id, r.extended_ids});
   };
-  hooks.control_lost = [this] {
-    engine_->abort_acquisition();
-    streamer_->clear_destination();  // the server has set SCP to 0: the channel is closed
-  };
+  hooks.control_lost = [this] { close_after_control_loss(); };
+  device_->on_bootstrap_write(device::bootstrap::kControlChannelPrivilege, [this](uint32_t previous, uint32_t) {
+    const uint32_t access = device::ControlChannel::kControl | device::ControlChannel::kExclusive;
+    if ((previous & access) != 0 && !device_->control_channel().primary()) close_after_control_loss();
+    return gvcp::Status::Success;
+  });
   hooks.action = [this](const gvcp::ActionRequest&) {
     engine_->signal(acquisition::TriggerInput::Action1, true, clock_->now_ns());
   };
@@ -125,6 +127,12 @@ void CameraEmulator::power_lost() {
   engine_->abort_acquisition();
   engine_->reset_counters();
   images_->set_powered(false, clock_->now_ns());
+}
+
+void CameraEmulator::close_after_control_loss() {
+  device_->set_bootstrap_word(device::bootstrap::kStreamChannelPort, 0);
+  engine_->abort_acquisition();
+  streamer_->clear_destination();
 }
 
 // Power is back: the camera boots with its startup user set and no controller.

@@ -50,6 +50,10 @@ class CameraEmulator {
   void register_stream_routes();
   void power_lost();
   void power_restored();
+  // The primary host is gone (heartbeat expiry) or let go (CCP = 0): the
+  // camera closes the stream channel and stops the acquisition (gige.md:
+  // close on SCP = 0, CCP = 0 or heartbeat expiry).
+  void close_after_control_loss();
 
   EmulatorOptions options_;
   std::unique_ptr<persistence::StateStore> state_;

@@ -192,7 +192,10 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
 void GvcpServer::remember_ack(const PeerKey& peer, uint16_t request_id, std::vector<uint8_t> ack) {
   std::lock_guard lock(remembered_mutex_);
   const auto [where, inserted] = last_ack_.insert_or_assign(peer, std::pair{request_id, std::move(ack)});
-  if (!inserted) remembered_order_.erase(std::find(remembered_order_.begin(), remembered_order_.end(), peer));
+  if (!inserted) {
+    if (const auto it = std::find(remembered_order_.begin(), remembered_order_.end(), peer); it != remembered_order_.end())
+      remembered_order_.erase(it);
+  }
   remembered_order_.push_back(peer);
   if (remembered_order_.size() > kRememberedPeers) {
     last_ack_.erase(remembered_order_.front());
@@ -216,8 +219,10 @@ void GvcpServer::run_slow(const gvcp::ParsedCommand& command, const device::Peer
   const uint16_t request_id = command.header.request_id;
   const bool ack_required = command.header.ack_required();
   if (slow_busy_.exchange(true)) {
-    counters_.errors++;
-    if (ack_required) send(gvcp::make_ack(Status::Busy, command.header.command + 1, request_id), sender);
+    if (ack_required) {
+      counters_.errors++;
+      send(gvcp::make_ack(Status::Busy, command.header.command + 1, request_id), sender);
+    }
     return;
   }
   const bool pending_enabled = device_.bootstrap_word(bs::kGvcpConfiguration) & bs::kConfigPendingAckEnable;

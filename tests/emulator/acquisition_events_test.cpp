@@ -202,6 +202,35 @@ TEST_F(EmulatedCamera, HeartbeatExpiryStopsTheAcquisition) {
   EXPECT_EQ(ccp, 0u);
 }
 
+// A host that writes CCP = 0 without stopping and closing first (Aravis's
+// arv_gv_device_leave_control, or an application that just lets go): as on
+// heartbeat expiry, the camera stops the acquisition and closes the stream
+// channel, so the next host that opens it in open access gets nothing of it.
+TEST_F(EmulatedCamera, ReleasingControlStopsTheAcquisitionAndClosesTheStreamChannel) {
+  GvcpClient client(camera_->gvcp_port());
+  HostSocket host;
+  ASSERT_EQ(client.write_register(bs::kControlChannelPrivilege, 2), gvcp::Status::Success);
+  ASSERT_EQ(client.write_register(bs::kStreamChannelDestination, kLoopback), gvcp::Status::Success);
+  ASSERT_EQ(client.write_register(bs::kStreamChannelPort, host.port()), gvcp::Status::Success);
+  ASSERT_EQ(client.write_register(*device().catalog().at("AcquisitionStart").address, 1), gvcp::Status::Success);
+  ASSERT_TRUE(host.receive(2000ms)) << "no stream before the release";
+
+  ASSERT_EQ(client.write_register(bs::kControlChannelPrivilege, 0), gvcp::Status::Success);
+  EXPECT_TRUE(wait_until_not_streaming(2000ms));
+  uint32_t port = 1;
+  ASSERT_EQ(client.read_register(bs::kStreamChannelPort, port), gvcp::Status::Success);
+  EXPECT_EQ(port & 0xFFFF, 0u);
+  for (int i = 0; i < 10000 && host.receive(100ms); ++i) {
+  }
+  EXPECT_FALSE(host.receive(500ms)) << "the stream went on after control was released";
+
+  GvcpClient next_client(camera_->gvcp_port());
+  HostSocket next;
+  ASSERT_EQ(next_client.write_register(bs::kStreamChannelDestination, kLoopback), gvcp::Status::Success);
+  ASSERT_EQ(next_client.write_register(bs::kStreamChannelPort, next.port()), gvcp::Status::Success);
+  EXPECT_FALSE(next.receive(1000ms)) << "the next host got frames it did not start";
+}
+
 TEST_F(EmulatedCamera, TimestampLatchFollowsCameraTime) {
   GvcpClient client(camera_->gvcp_port());
   ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampReset), gvcp::Status::Success);

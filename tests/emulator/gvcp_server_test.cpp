@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -125,28 +126,6 @@ TEST_F(GvcpServerTest, SilentPrimaryLosesControlAfterTheHeartbeatTimeout) {
   EXPECT_EQ(ccp, 0u);
   EXPECT_FALSE(device->control_channel().primary());
   EXPECT_EQ(second->write_register(kWidth, 1024), Status::Success);
-}
-
-TEST_F(GvcpServerTest, ReleasingControlClosesTheStreamChannel) {
-  // A host that writes CCP = 0 without closing the channel first must not
-  // leave it open for the next host (which would get the rest of its frame).
-  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 2), Status::Success);
-  ASSERT_EQ(first->write_register(bs::kStreamChannelDestination, test::kLoopback), Status::Success);
-  ASSERT_EQ(first->write_register(bs::kStreamChannelPort, 50000), Status::Success);
-  uint32_t port = 0;
-  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
-  EXPECT_EQ(port & 0xFFFF, 50000u);
-  ASSERT_EQ(first->write_register(bs::kControlChannelPrivilege, 0), Status::Success);
-  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
-  EXPECT_EQ(port & 0xFFFF, 0u);
-  // Open access again: another host sets the channel up without control.
-  ASSERT_EQ(second->write_register(bs::kStreamChannelPort, 50001), Status::Success);
-  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
-  EXPECT_EQ(port & 0xFFFF, 50001u);
-  // A write of CCP = 0 without control held changes nothing.
-  ASSERT_EQ(second->write_register(bs::kControlChannelPrivilege, 0), Status::Success);
-  ASSERT_EQ(second->read_register(bs::kStreamChannelPort, port), Status::Success);
-  EXPECT_EQ(port & 0xFFFF, 50001u);
 }
 
 TEST_F(GvcpServerTest, PrimaryThatKeepsTalkingKeepsControl) {
@@ -283,7 +262,7 @@ TEST(GvcpServerHooks, AHookThatThrowsWhenControlIsLostLeavesTheServerAnsweringAn
   // The heartbeat check runs on the server's timer, outside any command's
   // guard: an exception there ended the process.
   auto device = test::make_device();
-  int losses = 0;
+  std::atomic<int> losses{0};
   GvcpServerHooks hooks;
   hooks.control_lost = [&losses] {
     ++losses;
@@ -299,7 +278,7 @@ TEST(GvcpServerHooks, AHookThatThrowsWhenControlIsLostLeavesTheServerAnsweringAn
     uint32_t ccp = 1;
     ASSERT_EQ(other.read_register(bs::kControlChannelPrivilege, ccp), Status::Success) << "session " << session;
     EXPECT_EQ(ccp, 0u) << "session " << session;  // the checks go on after the first exception
-    EXPECT_EQ(losses, session);
+    EXPECT_EQ(losses.load(), session);
     EXPECT_EQ(server.counters().internal_errors.load(), static_cast<uint64_t>(session));
   }
   server.stop();
