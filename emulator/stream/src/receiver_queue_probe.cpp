@@ -52,13 +52,20 @@ ReceiverQueueProbe::~ReceiverQueueProbe() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+template <class Request>
+bool ReceiverQueueProbe::send_request(Request& message, uint16_t flags) {
+  message.header.nlmsg_len = sizeof(message);
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = flags;
+  message.header.nlmsg_seq = ++sequence_;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  return ::sendto(fd_, &message, sizeof(message), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel)) >= 0;
+}
+
 std::optional<ReceiveQueueFill> ReceiverQueueProbe::query(const sockaddr_in& from, const sockaddr_in& to) {
   if (fd_ < 0) return std::nullopt;
   DiagRequest message{};
-  message.header.nlmsg_len = sizeof(message);
-  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.header.nlmsg_flags = NLM_F_REQUEST;
-  message.header.nlmsg_seq = ++sequence_;
   message.request.sdiag_family = AF_INET;
   message.request.sdiag_protocol = IPPROTO_UDP;
   message.request.idiag_states = ~0u;
@@ -71,10 +78,7 @@ std::optional<ReceiveQueueFill> ReceiverQueueProbe::query(const sockaddr_in& fro
   message.request.id.idiag_dport = to.sin_port;
   message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
   message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd_, &message, sizeof(message), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel)) < 0)
-    return std::nullopt;
+  if (!send_request(message, NLM_F_REQUEST)) return std::nullopt;
 
   alignas(nlmsghdr) std::array<uint8_t, 1024> answer{};
   while (true) {
@@ -104,16 +108,9 @@ std::optional<ReceiveQueueFill> ReceiverQueueProbe::query(const sockaddr_in& fro
 bool ReceiverQueueProbe::captured_below_udp(const sockaddr_in& to) {
   if (fd_ < 0) return false;
   PacketDiagRequest message{};
-  message.header.nlmsg_len = sizeof(message);
-  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  message.header.nlmsg_seq = ++sequence_;
   message.request.sdiag_family = AF_PACKET;
   message.request.pdiag_show = PACKET_SHOW_RING_CFG | PACKET_SHOW_FILTER;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd_, &message, sizeof(message), 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel)) < 0)
-    return false;
+  if (!send_request(message, NLM_F_REQUEST | NLM_F_DUMP)) return false;
 
   const uint32_t address = ntohl(to.sin_addr.s_addr);
   const uint16_t port = ntohs(to.sin_port);

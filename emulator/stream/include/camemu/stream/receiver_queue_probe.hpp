@@ -37,6 +37,11 @@ class ReceiverQueueProbe {
   bool captured_below_udp(const sockaddr_in& to);
 
  private:
+  // Sends a socket-diagnostics request (a nlmsghdr `header`, then its body)
+  // under the next sequence number; false if the kernel refused it.
+  template <class Request>
+  bool send_request(Request& message, uint16_t flags);
+
   int fd_ = -1;
   uint32_t sequence_ = 0;
 };
