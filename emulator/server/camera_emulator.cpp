@@ -129,18 +129,20 @@ void CameraEmulator::power_lost() {
   images_->set_powered(false, clock_->now_ns());
 }
 
-void CameraEmulator::close_after_control_loss() {
+void CameraEmulator::close_stream_channel() {
   device_->set_bootstrap_word(device::bootstrap::kStreamChannelPort, 0);
-  engine_->abort_acquisition();
   streamer_->clear_destination();
+}
+
+void CameraEmulator::close_after_control_loss() {
+  engine_->abort_acquisition();
+  close_stream_channel();
 }
 
 // Power is back: the camera boots with its startup user set and no controller.
 void CameraEmulator::power_restored() {
-  namespace bs = device::bootstrap;
   device_->control_channel().release();
-  device_->set_bootstrap_word(bs::kStreamChannelPort, 0);
-  streamer_->clear_destination();
+  close_stream_channel();
   const auto problems = user_sets_->restore_at_start();
   {
     std::lock_guard lock(startup_problems_mutex_);

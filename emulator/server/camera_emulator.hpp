@@ -54,6 +54,8 @@ class CameraEmulator {
   // camera closes the stream channel and stops the acquisition (gige.md:
   // close on SCP = 0, CCP = 0 or heartbeat expiry).
   void close_after_control_loss();
+  // SCP = 0, and the streamer abandons what it was sending.
+  void close_stream_channel();
 
   EmulatorOptions options_;
   std::unique_ptr<persistence::StateStore> state_;
