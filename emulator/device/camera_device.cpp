@@ -112,7 +112,11 @@ void CameraDevice::init_features() {
   }
 }
 
-const FeatureDeclaration& CameraDevice::feature_named(const std::string& name) const { return catalog_.at(name); }
+const FeatureDeclaration& CameraDevice::feature_named(const std::string& name) const {
+  const auto& feature = catalog_.at(name);
+  if (feature.host_side) throw std::invalid_argument(name + " lives in each client's node map: the camera holds no value for it");
+  return feature;
+}
 
 // ---------------------------------------------------------------- bootstrap
 

@@ -93,14 +93,26 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   if (f.description.empty()) fail(f.name, "description", "missing");
   f.representation = parse_representation(f.name, item.value("representation", "Linear"));
   f.is_volatile = item.value("volatile", false);
+  f.host_side = item.value("host_side", false);
+  f.visibility = item.value("visibility", "");
+  if (!f.visibility.empty() && f.visibility != "Beginner" && f.visibility != "Expert" && f.visibility != "Guru" &&
+      f.visibility != "Invisible")
+    fail(f.name, "visibility", "must be Beginner, Expert, Guru or Invisible");
   f.in_user_set = item.value("user_set", true) && f.access == Access::ReadWrite && f.type != FeatureType::Command &&
-                  !f.converter && f.chunk.empty();
+                  !f.converter && f.chunk.empty() && !f.host_side;
   f.locked_while_streaming = item.value("locked_while_streaming", false);
   f.persist_on_device = item.value("persist", "") == "device";
   f.execution_ms = item.value("execution_ms", 0u);
 
   const bool has_storage = f.address.has_value();
-  if (!has_storage && !f.converter && f.chunk.empty()) fail(f.name, "address", "missing (only converters and chunk values have none)");
+  if (f.host_side) {
+    if (has_storage || f.converter || !f.chunk.empty()) fail(f.name, "host_side", "a host-side node has no register, converter or chunk");
+    if (f.type != FeatureType::Integer || !f.min || !f.max || !f.default_value.is_number_integer())
+      fail(f.name, "host_side", "only integers with min, max and an integer default");
+    if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
+  }
+  if (!has_storage && !f.converter && f.chunk.empty() && !f.host_side)
+    fail(f.name, "address", "missing (only converters, chunk values and host-side nodes have none)");
   if (has_storage && (*f.address % 4) != 0) fail(f.name, "address", "not 4-byte aligned");
   if (f.type == FeatureType::Enumeration && f.entries.empty()) fail(f.name, "entries", "an enumeration needs entries");
   if (f.type == FeatureType::Integer && has_storage && (!f.min || !f.max)) fail(f.name, "min/max", "an integer needs both");

@@ -58,6 +58,10 @@ struct FeatureDeclaration {
   bool locked_while_streaming = false;
   bool persist_on_device = false;
   uint32_t execution_ms = 0;         // how long the camera takes to execute (slow commands)
+  // A node of the host's GenICam tree with no register in the camera: its
+  // value lives in each client's node map (SFNC's TLParamsLocked).
+  bool host_side = false;
+  std::string visibility;            // GenICam Visibility; empty: the schema's default (Beginner)
 
   bool readable() const { return access != Access::WriteOnly; }
   bool writable() const { return access != Access::ReadOnly; }
@@ -99,6 +103,10 @@ class FeatureCatalog {
   std::vector<CategoryDeclaration> categories_;
   std::map<std::string, size_t> index_;
 };
+
+// SFNC's name for the host-side lock a client sets while it grabs; features
+// declared locked_while_streaming name it as their pIsLocked.
+inline constexpr const char* kTransportLayerLock = "TLParamsLocked";
 
 const char* to_string(FeatureType type);
 const char* to_string(Access access);

@@ -100,7 +100,8 @@ std::string guid_from_content(std::string_view text) {
 
 class Generator {
  public:
-  Generator(const FeatureCatalog& catalog, const GenicamIdentity& identity) : catalog_(catalog), identity_(identity) {}
+  Generator(const FeatureCatalog& catalog, const GenicamIdentity& identity)
+      : catalog_(catalog), identity_(identity), has_transport_layer_lock_(has_lock(catalog)) {}
 
   std::string run() {
     xml_.open("RegisterDescription", root_attributes());
@@ -160,7 +161,12 @@ class Generator {
       xml_.leaf("ToolTip", feature.description);
       xml_.leaf("Description", feature.description);
     }
-    if (register_access(feature) != feature.access) xml_.leaf("ImposedAccessMode", access_text(feature.access));
+    if (!feature.visibility.empty()) xml_.leaf("Visibility", feature.visibility);
+    // What the camera refuses while it streams, a client's node map also
+    // locks while that client grabs, as on Basler's cameras.
+    if (feature.locked_while_streaming && has_transport_layer_lock_) xml_.leaf("pIsLocked", device::kTransportLayerLock);
+    if (!feature.host_side && register_access(feature) != feature.access)
+      xml_.leaf("ImposedAccessMode", access_text(feature.access));
   }
 
   void write_selected_features(const FeatureDeclaration& selector) {
@@ -181,6 +187,7 @@ class Generator {
   }
 
   void write_integer(const FeatureDeclaration& feature) {
+    if (feature.host_side) return write_host_side_integer(feature);
     xml_.open("Integer", {{"Name", feature.name}});
     write_node_head(feature);
     xml_.leaf("pValue", value_register_name(feature));
@@ -204,6 +211,17 @@ class Generator {
       write_limit_int_reg(max_register_name(feature), feature.max_register());
       write_limit_int_reg(inc_register_name(feature), feature.inc_register());
     }
+  }
+
+  // The value lives in the client's node map: no register behind it.
+  void write_host_side_integer(const FeatureDeclaration& feature) {
+    xml_.open("Integer", {{"Name", feature.name}});
+    write_node_head(feature);
+    xml_.leaf("Value", decimal(feature.default_value.get<int64_t>()));
+    xml_.leaf("Min", decimal(saturating_int64(*feature.min)));
+    xml_.leaf("Max", decimal(saturating_int64(*feature.max)));
+    if (feature.inc && saturating_int64(*feature.inc) >= 1) xml_.leaf("Inc", decimal(saturating_int64(*feature.inc)));
+    xml_.close();
   }
 
   void write_float(const FeatureDeclaration& feature) {
@@ -377,8 +395,14 @@ class Generator {
     }
   }
 
+  static bool has_lock(const FeatureCatalog& catalog) {
+    const auto* lock = catalog.find(device::kTransportLayerLock);
+    return lock && lock->host_side;
+  }
+
   const FeatureCatalog& catalog_;
   const GenicamIdentity& identity_;
+  const bool has_transport_layer_lock_;
   XmlWriter xml_;
 };
 

@@ -277,11 +277,15 @@ nlohmann::json CameraEmulator::status() {
 void CameraEmulator::register_routes() {
   using control_api::ApiError;
   using control_api::Request;
+  static const auto refuse_host_side = [](const device::FeatureDeclaration& f) {
+    if (f.host_side)
+      throw ApiError(400, "feature: '" + f.name + "' lives in each client's GenICam node map; the camera has no register for it");
+  };
   api_.get("/api/v1/status", [this](const Request&) { return status(); });
   api_.get("/api/v1/camera", [this](const Request&) {
     nlohmann::json features = nlohmann::json::object();
     for (const auto& f : device_->catalog().features()) {
-      if (!f.readable() || !f.chunk.empty() || f.type == device::FeatureType::Command) continue;
+      if (!f.readable() || !f.chunk.empty() || f.host_side || f.type == device::FeatureType::Command) continue;
       features[f.name] = device::value_to_json(f, device_->get(f.name));
     }
     return nlohmann::json{{"identity", status()}, {"features", features}};
@@ -289,6 +293,7 @@ void CameraEmulator::register_routes() {
   api_.get("/api/v1/camera/features/(\\w+)", [this](const Request& request) {
     const auto* f = device_->catalog().find(request.path_parameters[0]);
     if (!f) throw ApiError(404, "feature: no feature named '" + request.path_parameters[0] + "'");
+    refuse_host_side(*f);
     if (!f->readable() || !f->chunk.empty()) throw ApiError(400, "feature: '" + f->name + "' is not readable");
     const auto limits = device_->limits(f->name);
     nlohmann::json answer{{"name", f->name}, {"type", device::to_string(f->type)}, {"access", device::to_string(f->access)},
@@ -300,6 +305,7 @@ void CameraEmulator::register_routes() {
   api_.put("/api/v1/camera/features/(\\w+)", [this](const Request& request) {
     const auto* f = device_->catalog().find(request.path_parameters[0]);
     if (!f) throw ApiError(404, "feature: no feature named '" + request.path_parameters[0] + "'");
+    refuse_host_side(*f);
     if (!request.body.is_object() || !request.body.contains("value")) throw ApiError(400, "value: missing");
     const auto value = device::value_from_json(*f, request.body["value"]);
     const auto status = device_->set(f->name, value);

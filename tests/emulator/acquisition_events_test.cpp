@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -242,6 +243,27 @@ TEST_F(EmulatedCamera, TimestampLatchFollowsCameraTime) {
   const double seconds = static_cast<double>(uint64_t(high) << 32 | low) / 125e6;
   EXPECT_GT(seconds, 0.15);
   EXPECT_LT(seconds, 2.0);
+}
+
+// TLParamsLocked lives in each client's node map: the bench API says so by
+// name instead of failing inside the device, and leaves it out of the list.
+TEST_F(EmulatedCamera, TheApiNamesTheHostSideLockInsteadOfReadingAValueTheCameraDoesNotHave) {
+  httplib::Client api("127.0.0.1", camera_->control_port());
+  for (const auto& [method, result] :
+       {std::pair{"GET", api.Get("/api/v1/camera/features/TLParamsLocked")},
+        std::pair{"PUT", api.Put("/api/v1/camera/features/TLParamsLocked", R"({"value": 1})", "application/json")}}) {
+    ASSERT_TRUE(result) << method;
+    EXPECT_EQ(result->status, 400) << method;
+    const auto body = nlohmann::json::parse(result->body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << result->body;
+    EXPECT_NE(body.value("error", "").find("'TLParamsLocked'"), std::string::npos) << result->body;
+  }
+  const auto camera = api.Get("/api/v1/camera");
+  ASSERT_TRUE(camera);
+  ASSERT_EQ(camera->status, 200) << camera->body;
+  const auto features = nlohmann::json::parse(camera->body)["features"];
+  EXPECT_TRUE(features.contains("Width"));
+  EXPECT_FALSE(features.contains("TLParamsLocked"));
 }
 
 }  // namespace

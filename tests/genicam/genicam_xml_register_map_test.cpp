@@ -283,5 +283,39 @@ TEST_F(GenicamRegisterMap, CategoriesListTheirFeaturesInDeclarationOrder) {
   }
 }
 
+// TLParamsLocked is a plain value in the client's node map (no register), and
+// while a client sets it to 1 its node map locks exactly what the camera
+// refuses to change while it streams.
+TEST_F(GenicamRegisterMap, TheTransportLayerLockLocksWhatTheCameraRefusesWhileStreaming) {
+  ArvGcNode* lock = node("TLParamsLocked");
+  ASSERT_TRUE(lock && ARV_IS_GC_INTEGER(lock));
+  EXPECT_EQ(linked(lock, ARV_GC_PROPERTY_NODE_TYPE_P_VALUE), nullptr) << "a register behind the host's lock";
+  EXPECT_EQ(arv_gc_feature_node_get_visibility(ARV_GC_FEATURE_NODE(lock)), ARV_GC_VISIBILITY_INVISIBLE);
+  GError* error = nullptr;
+  EXPECT_EQ(arv_gc_integer_get_value(ARV_GC_INTEGER(lock), &error), 0);
+  EXPECT_EQ(arv_gc_integer_get_min(ARV_GC_INTEGER(lock), &error), 0);
+  EXPECT_EQ(arv_gc_integer_get_max(ARV_GC_INTEGER(lock), &error), 1);
+  ASSERT_EQ(error, nullptr) << error->message;
+
+  auto locked_features = [&] {
+    std::vector<std::string> names;
+    for (const auto& feature : catalog_.features()) {
+      ArvGcNode* feature_node = node(feature.name);
+      if (feature_node && arv_gc_feature_node_is_locked(ARV_GC_FEATURE_NODE(feature_node), nullptr))
+        names.push_back(feature.name);
+    }
+    return names;
+  };
+  EXPECT_EQ(locked_features(), std::vector<std::string>{});
+
+  arv_gc_integer_set_value(ARV_GC_INTEGER(lock), 1, &error);
+  ASSERT_EQ(error, nullptr) << error->message;
+  std::vector<std::string> refused_while_streaming;
+  for (const auto& feature : catalog_.features())
+    if (feature.locked_while_streaming) refused_while_streaming.push_back(feature.name);
+  EXPECT_FALSE(refused_while_streaming.empty());
+  EXPECT_EQ(locked_features(), refused_while_streaming);
+}
+
 }  // namespace
 }  // namespace camemu::genicam

@@ -35,6 +35,7 @@ std::string range_of(const device::FeatureDeclaration& f) {
 }
 
 std::string location_of(const device::FeatureDeclaration& f) {
+  if (f.host_side) return "host side (no register)";
   if (!f.address) return "—";
   std::string where = hex_address(*f.address);
   if (f.bits) where += " bits " + std::to_string(f.bits->msb) + ":" + std::to_string(f.bits->lsb);
