@@ -94,6 +94,16 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   f.representation = parse_representation(f.name, item.value("representation", "Linear"));
   f.is_volatile = item.value("volatile", false);
   f.host_side = item.value("host_side", false);
+  const std::string host_lock = item.value("host_lock", "");
+  if (host_lock == "while_grabbing") {
+    f.host_lock = HostLock::WhileGrabbing;
+  } else if (host_lock == "while_grabbing_continuously") {
+    f.host_lock = HostLock::WhileGrabbingContinuously;
+  } else if (host_lock == "until_grabbing") {
+    f.host_lock = HostLock::UntilGrabbing;
+  } else if (!host_lock.empty()) {
+    fail(f.name, "host_lock", "must be while_grabbing, while_grabbing_continuously or until_grabbing");
+  }
   f.visibility = item.value("visibility", "");
   if (!f.visibility.empty() && f.visibility != "Beginner" && f.visibility != "Expert" && f.visibility != "Guru" &&
       f.visibility != "Invisible")
@@ -109,7 +119,9 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
     if (has_storage || f.converter || !f.chunk.empty()) fail(f.name, "host_side", "a host-side node has no register, converter or chunk");
     if (f.type != FeatureType::Integer || !f.min || !f.max || !f.default_value.is_number_integer())
       fail(f.name, "host_side", "only integers with min, max and an integer default");
+    if (f.access != Access::ReadWrite) fail(f.name, "access", "a host-side node is RW: the client sets it");
     if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
+    if (f.host_lock != HostLock::None) fail(f.name, "host_lock", "a host-side node does not lock itself");
   }
   if (!has_storage && !f.converter && f.chunk.empty() && !f.host_side)
     fail(f.name, "address", "missing (only converters, chunk values and host-side nodes have none)");
@@ -151,6 +163,17 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     if (catalog.index_.count(feature.name)) fail(feature.name, "name", "declared twice");
     catalog.index_[feature.name] = catalog.features_.size();
     catalog.features_.push_back(std::move(feature));
+  }
+  // What host_lock refers to must be declared: the host-side lock itself, and
+  // for WhileGrabbingContinuously the acquisition mode it leaves unlocked.
+  const auto* lock = catalog.find(kTransportLayerLock);
+  const auto* mode = catalog.find("AcquisitionMode");
+  for (const auto& f : catalog.features_) {
+    if (f.host_lock == HostLock::None) continue;
+    if (!lock || !lock->host_side) fail(f.name, "host_lock", std::string("needs the host-side ") + kTransportLayerLock);
+    if (f.host_lock == HostLock::WhileGrabbingContinuously &&
+        (!mode || mode->type != FeatureType::Enumeration || !mode->address || !mode->entry_by_name(kLockFreeAcquisitionMode)))
+      fail(f.name, "host_lock", "needs an AcquisitionMode enumeration with a register and a SingleFrame entry");
   }
   std::set<std::string> category_names;
   for (const auto& item : document.value("categories", nlohmann::json::array())) {

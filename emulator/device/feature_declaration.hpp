@@ -16,6 +16,11 @@ namespace camemu::device {
 enum class FeatureType { Integer, Float, Enumeration, Boolean, Command, String };
 enum class Access { ReadOnly, ReadWrite, WriteOnly };
 enum class Representation { Linear, HexNumber, IPV4Address, MACAddress };
+// How the host-side TLParamsLocked locks a feature in a client's node map, as
+// Basler's ace GigE XML does it: while the client grabs (TLParamsLocked = 1),
+// the same except in SingleFrame acquisition mode, or until it grabs (the
+// acquisition commands, locked while TLParamsLocked = 0).
+enum class HostLock { None, WhileGrabbing, WhileGrabbingContinuously, UntilGrabbing };
 
 struct EnumEntry {
   std::string name;
@@ -62,6 +67,7 @@ struct FeatureDeclaration {
   // value lives in each client's node map (SFNC's TLParamsLocked).
   bool host_side = false;
   std::string visibility;            // GenICam Visibility; empty: the schema's default (Beginner)
+  HostLock host_lock = HostLock::None;
 
   bool readable() const { return access != Access::WriteOnly; }
   bool writable() const { return access != Access::ReadOnly; }
@@ -104,9 +110,11 @@ class FeatureCatalog {
   std::map<std::string, size_t> index_;
 };
 
-// SFNC's name for the host-side lock a client sets while it grabs; features
-// declared locked_while_streaming name it as their pIsLocked.
+// SFNC's name for the host-side lock a client sets while it grabs, which the
+// features' host_lock refers to.
 inline constexpr const char* kTransportLayerLock = "TLParamsLocked";
+// The acquisition mode that WhileGrabbingContinuously leaves unlocked.
+inline constexpr const char* kLockFreeAcquisitionMode = "SingleFrame";
 
 const char* to_string(FeatureType type);
 const char* to_string(Access access);

@@ -2,6 +2,7 @@
 
 #include "genicam/xml_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -100,8 +101,7 @@ std::string guid_from_content(std::string_view text) {
 
 class Generator {
  public:
-  Generator(const FeatureCatalog& catalog, const GenicamIdentity& identity)
-      : catalog_(catalog), identity_(identity), has_transport_layer_lock_(has_lock(catalog)) {}
+  Generator(const FeatureCatalog& catalog, const GenicamIdentity& identity) : catalog_(catalog), identity_(identity) {}
 
   std::string run() {
     xml_.open("RegisterDescription", root_attributes());
@@ -162,9 +162,7 @@ class Generator {
       xml_.leaf("Description", feature.description);
     }
     if (!feature.visibility.empty()) xml_.leaf("Visibility", feature.visibility);
-    // What the camera refuses while it streams, a client's node map also
-    // locks while that client grabs, as on Basler's cameras.
-    if (feature.locked_while_streaming && has_transport_layer_lock_) xml_.leaf("pIsLocked", device::kTransportLayerLock);
+    if (const char* lock = lock_node_name(feature.host_lock)) xml_.leaf("pIsLocked", lock);
     if (!feature.host_side && register_access(feature) != feature.access)
       xml_.leaf("ImposedAccessMode", access_text(feature.access));
   }
@@ -222,6 +220,42 @@ class Generator {
     xml_.leaf("Max", decimal(saturating_int64(*feature.max)));
     if (feature.inc && saturating_int64(*feature.inc) >= 1) xml_.leaf("Inc", decimal(saturating_int64(*feature.inc)));
     xml_.close();
+    if (feature.name == device::kTransportLayerLock) write_lock_formulas();
+  }
+
+  // The two locks derived from TLParamsLocked, as Basler's ace GigE XML has
+  // them (there as unnamed formula nodes): outside SingleFrame acquisition,
+  // and its inverse for the acquisition commands.
+  void write_lock_formulas() {
+    const auto used = [&](device::HostLock kind) {
+      return std::any_of(catalog_.features().begin(), catalog_.features().end(),
+                         [&](const FeatureDeclaration& f) { return f.host_lock == kind; });
+    };
+    if (used(device::HostLock::WhileGrabbingContinuously)) {
+      const auto& mode = catalog_.at("AcquisitionMode");
+      xml_.open("IntSwissKnife", {{"Name", kLockedOutsideSingleFrame}});
+      xml_.leaf("pVariable", device::kTransportLayerLock, {{"Name", "LOCKED"}});
+      xml_.leaf("pVariable", value_register_name(mode), {{"Name", "MODE"}});
+      const int64_t single_frame = mode.entry_by_name(device::kLockFreeAcquisitionMode)->value;
+      xml_.leaf("Formula", "(MODE = " + decimal(single_frame) + ") ? 0 : LOCKED");
+      xml_.close();
+    }
+    if (used(device::HostLock::UntilGrabbing)) {
+      xml_.open("IntSwissKnife", {{"Name", kUnlocked}});
+      xml_.leaf("pVariable", device::kTransportLayerLock, {{"Name", "LOCKED"}});
+      xml_.leaf("Formula", "LOCKED = 0");
+      xml_.close();
+    }
+  }
+
+  static const char* lock_node_name(device::HostLock lock) {
+    switch (lock) {
+      case device::HostLock::None: return nullptr;
+      case device::HostLock::WhileGrabbing: return device::kTransportLayerLock;
+      case device::HostLock::WhileGrabbingContinuously: return kLockedOutsideSingleFrame;
+      case device::HostLock::UntilGrabbing: return kUnlocked;
+    }
+    return nullptr;
   }
 
   void write_float(const FeatureDeclaration& feature) {
@@ -395,14 +429,11 @@ class Generator {
     }
   }
 
-  static bool has_lock(const FeatureCatalog& catalog) {
-    const auto* lock = catalog.find(device::kTransportLayerLock);
-    return lock && lock->host_side;
-  }
+  static constexpr const char* kLockedOutsideSingleFrame = "TLParamsLockedOutsideSingleFrame";
+  static constexpr const char* kUnlocked = "TLParamsUnlocked";
 
   const FeatureCatalog& catalog_;
   const GenicamIdentity& identity_;
-  const bool has_transport_layer_lock_;
   XmlWriter xml_;
 };
 

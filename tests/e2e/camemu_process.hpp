@@ -26,10 +26,6 @@ using test_support::run_command;
 using test_support::running_as_root;
 using test_support::TempDir;
 
-// True when e2e_main.cpp gave this test process a network namespace of its
-// own: only then may a test change lo's settings or routes.
-bool in_private_network_namespace();
-
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
 int pick_free_tcp_port();
 

@@ -24,8 +24,6 @@
 
 namespace {
 
-bool private_network = false;
-
 // A new network namespace starts with lo down; up, it answers for 127.0.0.0/8.
 bool bring_loopback_up() {
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -54,17 +52,11 @@ void enter_private_network() {
     const bool back = host_namespace >= 0 && ::setns(host_namespace, CLONE_NEWNET) == 0;
     std::fprintf(stderr, "e2e: cannot bring up lo in a private network namespace; %s\n",
                  back ? "tests share the host's loopback" : "and cannot return to the host's namespace");
-  } else {
-    private_network = true;
   }
   if (host_namespace >= 0) ::close(host_namespace);
 }
 
 }  // namespace
-
-namespace camemu::e2e {
-bool in_private_network_namespace() { return private_network; }
-}  // namespace camemu::e2e
 
 int main(int argc, char** argv) {
   enter_private_network();

@@ -72,5 +72,34 @@ TEST(FeatureCatalogHostSide, ContradictoryDeclarationsAreRefusedNamingTheField) 
   expect_refused(device_side_without_register, "address");
 }
 
+TEST(FeatureCatalogHostSide, AHostLockNeedsTheTransportLayerLockAndAKnownKind) {
+  const nlohmann::json width = {{"name", "Width"},         {"category", "TransportLayer"}, {"type", "Integer"},
+                                {"address", "0x30204"},    {"access", "RW"},               {"min", 16},
+                                {"max", 4112},             {"default", 4096},              {"description", "Width."},
+                                {"host_lock", "while_grabbing"}};
+  auto expect_width_refused = [](const nlohmann::json& document) {
+    try {
+      FeatureCatalog::from_json(document);
+      ADD_FAILURE() << "accepted: " << document.dump();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("Width"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("host_lock"), std::string::npos) << e.what();
+    }
+  };
+  nlohmann::json with_lock = catalog_with(transport_layer_lock());
+  with_lock["features"].push_back(width);
+  EXPECT_TRUE(FeatureCatalog::from_json(with_lock).at("Width").host_lock == HostLock::WhileGrabbing);
+
+  expect_width_refused(catalog_with(width));  // no TLParamsLocked to lock it with
+
+  auto continuously = with_lock;
+  continuously["features"][1]["host_lock"] = "while_grabbing_continuously";  // no AcquisitionMode declared
+  expect_width_refused(continuously);
+
+  auto unknown = with_lock;
+  unknown["features"][1]["host_lock"] = "always";
+  expect_width_refused(unknown);
+}
+
 }  // namespace
 }  // namespace camemu::device

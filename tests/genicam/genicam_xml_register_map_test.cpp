@@ -283,10 +283,11 @@ TEST_F(GenicamRegisterMap, CategoriesListTheirFeaturesInDeclarationOrder) {
   }
 }
 
-// TLParamsLocked is a plain value in the client's node map (no register), and
-// while a client sets it to 1 its node map locks exactly what the camera
-// refuses to change while it streams.
-TEST_F(GenicamRegisterMap, TheTransportLayerLockLocksWhatTheCameraRefusesWhileStreaming) {
+// TLParamsLocked is a plain value in the client's node map (no register).
+// Each feature's pIsLocked names the lock its host_lock declares; the locks
+// that need no register are evaluated here (the one that reads
+// AcquisitionMode is checked against a live camera in tests/e2e).
+TEST_F(GenicamRegisterMap, TheTransportLayerLockIsAHostValueThatLocksWhatEachFeatureDeclares) {
   ArvGcNode* lock = node("TLParamsLocked");
   ASSERT_TRUE(lock && ARV_IS_GC_INTEGER(lock));
   EXPECT_EQ(linked(lock, ARV_GC_PROPERTY_NODE_TYPE_P_VALUE), nullptr) << "a register behind the host's lock";
@@ -297,24 +298,44 @@ TEST_F(GenicamRegisterMap, TheTransportLayerLockLocksWhatTheCameraRefusesWhileSt
   EXPECT_EQ(arv_gc_integer_get_max(ARV_GC_INTEGER(lock), &error), 1);
   ASSERT_EQ(error, nullptr) << error->message;
 
-  auto locked_features = [&] {
-    std::vector<std::string> names;
-    for (const auto& feature : catalog_.features()) {
-      ArvGcNode* feature_node = node(feature.name);
-      if (feature_node && arv_gc_feature_node_is_locked(ARV_GC_FEATURE_NODE(feature_node), nullptr))
-        names.push_back(feature.name);
+  const std::map<device::HostLock, std::string> lock_nodes{
+      {device::HostLock::WhileGrabbing, "TLParamsLocked"},
+      {device::HostLock::WhileGrabbingContinuously, "TLParamsLockedOutsideSingleFrame"},
+      {device::HostLock::UntilGrabbing, "TLParamsUnlocked"}};
+  std::map<device::HostLock, int> declared;
+  for (const auto& feature : catalog_.features()) {
+    ArvGcNode* feature_node = node(feature.name);
+    ASSERT_NE(feature_node, nullptr) << feature.name;
+    ArvGcNode* locked_by = linked(feature_node, ARV_GC_PROPERTY_NODE_TYPE_P_IS_LOCKED);
+    if (feature.host_lock == device::HostLock::None) {
+      EXPECT_EQ(locked_by, nullptr) << feature.name;
+      continue;
     }
+    ++declared[feature.host_lock];
+    ASSERT_NE(locked_by, nullptr) << feature.name;
+    EXPECT_EQ(node_name(locked_by), lock_nodes.at(feature.host_lock)) << feature.name;
+  }
+  EXPECT_EQ(declared.size(), 3u) << "every kind of lock in use";
+
+  auto locked = [&](device::HostLock kind) {
+    std::vector<std::string> names;
+    for (const auto& feature : catalog_.features())
+      if (feature.host_lock == kind && arv_gc_feature_node_is_locked(ARV_GC_FEATURE_NODE(node(feature.name)), nullptr))
+        names.push_back(feature.name);
     return names;
   };
-  EXPECT_EQ(locked_features(), std::vector<std::string>{});
-
+  auto declared_names = [&](device::HostLock kind) {
+    std::vector<std::string> names;
+    for (const auto& feature : catalog_.features())
+      if (feature.host_lock == kind) names.push_back(feature.name);
+    return names;
+  };
+  EXPECT_EQ(locked(device::HostLock::WhileGrabbing), std::vector<std::string>{});
+  EXPECT_EQ(locked(device::HostLock::UntilGrabbing), declared_names(device::HostLock::UntilGrabbing));
   arv_gc_integer_set_value(ARV_GC_INTEGER(lock), 1, &error);
   ASSERT_EQ(error, nullptr) << error->message;
-  std::vector<std::string> refused_while_streaming;
-  for (const auto& feature : catalog_.features())
-    if (feature.locked_while_streaming) refused_while_streaming.push_back(feature.name);
-  EXPECT_FALSE(refused_while_streaming.empty());
-  EXPECT_EQ(locked_features(), refused_while_streaming);
+  EXPECT_EQ(locked(device::HostLock::WhileGrabbing), declared_names(device::HostLock::WhileGrabbing));
+  EXPECT_EQ(locked(device::HostLock::UntilGrabbing), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -43,6 +43,17 @@ std::string location_of(const device::FeatureDeclaration& f) {
   return where;
 }
 
+// How TLParamsLocked locks the feature in a client's node map.
+std::string host_lock_text(device::HostLock lock) {
+  switch (lock) {
+    case device::HostLock::None: return "";
+    case device::HostLock::WhileGrabbing: return "; locked while grabbing";
+    case device::HostLock::WhileGrabbingContinuously: return "; locked while grabbing (not in SingleFrame)";
+    case device::HostLock::UntilGrabbing: return "; locked until grabbing";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
@@ -51,7 +62,8 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       << "Generated from `config/features.json` by `camemu-feature-docs` (a test fails when this file is stale).\n"
       << "Names, types and enum values follow Basler's ace GigE (SFNC 1.x) naming. Registers are 32-bit big-endian;\n"
       << "floats are 8-byte IEEE doubles; Integer features outside the bootstrap area have min/max/inc registers at\n"
-      << "+4/+8/+0xC (floats: min/max at +8/+0x10).\n";
+      << "+4/+8/+0xC (floats: min/max at +8/+0x10). \"Locked while grabbing\": the client's node map locks the\n"
+      << "feature while the client's TLParamsLocked is 1; \"until grabbing\": while it is 0.\n";
   for (const auto& category : catalog.categories()) {
     out << "\n## " << (category.display.empty() ? category.name : category.display) << "\n\n"
         << "| Feature | Type | Access | Register | Range / entries | Default | Unit | Description |\n"
@@ -60,6 +72,7 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       const auto& f = catalog.at(name);
       std::string access = device::to_string(f.access);
       if (!f.selector.empty()) access += ", per " + f.selector;
+      access += host_lock_text(f.host_lock);
       std::string default_text = f.default_value.is_null() ? "" : (f.default_value.is_string() ? f.default_value.get<std::string>() : f.default_value.dump());
       out << "| " << f.name << " | " << device::to_string(f.type) << " | " << access << " | " << location_of(f) << " | "
           << range_of(f) << " | " << default_text << " | " << f.unit << " | " << f.description << " |\n";
