@@ -121,7 +121,7 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
       fail(f.name, "host_side", "only integers with min, max and an integer default");
     if (f.access != Access::ReadWrite) fail(f.name, "access", "a host-side node is RW: the client sets it");
     if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
-    if (f.host_lock != HostLock::None) fail(f.name, "host_lock", "a host-side node does not lock itself");
+    if (f.name == kTransportLayerLock && f.host_lock != HostLock::None) fail(f.name, "host_lock", "the lock cannot lock itself");
   }
   if (!has_storage && !f.converter && f.chunk.empty() && !f.host_side)
     fail(f.name, "address", "missing (only converters, chunk values and host-side nodes have none)");
