@@ -2,6 +2,7 @@
 
 #include "camemu/config/embedded_config.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -104,6 +105,13 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   } else if (!host_lock.empty()) {
     fail(f.name, "host_lock", "must be while_grabbing, while_grabbing_continuously or until_grabbing");
   }
+  if (item.contains("selects")) {
+    if (!item["selects"].is_array()) fail(f.name, "selects", "must be a list of feature names");
+    for (const auto& name : item["selects"]) {
+      if (!name.is_string()) fail(f.name, "selects", "must be a list of feature names");
+      f.selects.push_back(name.get<std::string>());
+    }
+  }
   f.visibility = item.value("visibility", "");
   if (!f.visibility.empty() && f.visibility != "Beginner" && f.visibility != "Expert" && f.visibility != "Guru" &&
       f.visibility != "Invisible")
@@ -117,12 +125,16 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   const bool has_storage = f.address.has_value();
   if (f.host_side) {
     if (has_storage || f.converter || !f.chunk.empty()) fail(f.name, "host_side", "a host-side node has no register, converter or chunk");
-    if (f.type != FeatureType::Integer || !f.min || !f.max || !f.default_value.is_number_integer())
-      fail(f.name, "host_side", "only integers with min, max and an integer default");
+    const bool integer = f.type == FeatureType::Integer && f.min && f.max && f.default_value.is_number_integer();
+    const bool enumeration = f.type == FeatureType::Enumeration && f.default_value.is_string();
+    if (!integer && !enumeration)
+      fail(f.name, "host_side", "only integers with min, max and an integer default, or enumerations with a default entry");
     if (f.access != Access::ReadWrite) fail(f.name, "access", "a host-side node is RW: the client sets it");
     if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
     if (f.name == kTransportLayerLock && f.host_lock != HostLock::None) fail(f.name, "host_lock", "the lock cannot lock itself");
   }
+  if (!f.selects.empty() && !(f.host_side && f.type == FeatureType::Enumeration && f.entries.size() == 1))
+    fail(f.name, "selects", "only a host-side enumeration with one entry selects through 'selects'");
   if (!has_storage && !f.converter && f.chunk.empty() && !f.host_side)
     fail(f.name, "address", "missing (only converters, chunk values and host-side nodes have none)");
   if (has_storage && (*f.address % 4) != 0) fail(f.name, "address", "not 4-byte aligned");
@@ -175,6 +187,12 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
         (!mode || mode->type != FeatureType::Enumeration || !mode->address || !mode->entry_by_name(kLockFreeAcquisitionMode)))
       fail(f.name, "host_lock", "needs an AcquisitionMode enumeration with a register and a SingleFrame entry");
   }
+  for (const auto& f : catalog.features_)
+    for (const auto& name : f.selects) {
+      const auto* selected = catalog.find(name);
+      if (!selected) fail(f.name, "selects", "no feature named '" + name + "'");
+      if (!selected->selector.empty()) fail(f.name, "selects", "'" + name + "' already has a selector");
+    }
   std::set<std::string> category_names;
   for (const auto& item : document.value("categories", nlohmann::json::array())) {
     CategoryDeclaration category{item.at("name").get<std::string>(), item.value("display", ""), {}};
@@ -235,8 +253,12 @@ const FeatureDeclaration& FeatureCatalog::at(const std::string& name) const {
 
 std::vector<const FeatureDeclaration*> FeatureCatalog::selected_by(const std::string& selector) const {
   std::vector<const FeatureDeclaration*> selected;
-  for (const auto& f : features_)
-    if (f.selector == selector) selected.push_back(&f);
+  const auto* selecting = find(selector);
+  for (const auto& f : features_) {
+    const bool listed = selecting && std::find(selecting->selects.begin(), selecting->selects.end(), f.name) !=
+                                         selecting->selects.end();
+    if (f.selector == selector || listed) selected.push_back(&f);
+  }
   return selected;
 }
 

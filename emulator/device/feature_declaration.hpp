@@ -68,6 +68,9 @@ struct FeatureDeclaration {
   bool host_side = false;
   std::string visibility;            // GenICam Visibility; empty: the schema's default (Beginner)
   HostLock host_lock = HostLock::None;
+  // For a host-side selector: the features it selects in the XML (pSelected).
+  // It has one entry, so there is nothing to switch in the camera.
+  std::vector<std::string> selects;
 
   bool readable() const { return access != Access::WriteOnly; }
   bool writable() const { return access != Access::ReadOnly; }
@@ -101,7 +104,7 @@ class FeatureCatalog {
   const std::vector<CategoryDeclaration>& categories() const { return categories_; }
   const FeatureDeclaration* find(const std::string& name) const;
   const FeatureDeclaration& at(const std::string& name) const;  // throws std::out_of_range
-  // Features a selector selects, in declaration order.
+  // Features a selector selects (their `selector`, or its `selects`), in declaration order.
   std::vector<const FeatureDeclaration*> selected_by(const std::string& selector) const;
 
  private:

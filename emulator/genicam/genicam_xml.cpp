@@ -318,10 +318,14 @@ class Generator {
       xml_.leaf("Value", decimal(entry.value));
       xml_.close();
     }
-    xml_.leaf("pValue", value_register_name(feature));
+    if (feature.host_side) {
+      xml_.leaf("Value", decimal(feature.entry_by_name(feature.default_value.get<std::string>())->value));
+    } else {
+      xml_.leaf("pValue", value_register_name(feature));
+    }
     write_selected_features(feature);
     xml_.close();
-    write_integer_value_register(feature);
+    if (!feature.host_side) write_integer_value_register(feature);
   }
 
   void write_boolean(const FeatureDeclaration& feature) {

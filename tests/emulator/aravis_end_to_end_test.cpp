@@ -1,6 +1,7 @@
 // The camemu executable against Aravis, the real GigE Vision client. Every
 // run happens in a network namespace of its own with only lo, so broadcast
 // discovery stays inside it and port 3956 never collides with parallel tests.
+#include "arv_tool_output.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -75,7 +76,7 @@ TEST_F(AravisEndToEndTest, GenicamDescriptionValidatesAgainstTheGenApiSchema) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_NE(run.out.find("<RegisterDescription"), std::string::npos) << run.out.substr(0, 500);
   const auto xml_path = dir.path() / "camera.xml";
-  std::ofstream(xml_path) << run.out;
+  std::ofstream(xml_path) << test_support::genicam_document_printed_by_arv_tool(run.out);
   const auto lint = run_command({"xmllint", "--noout", "--schema", CAMEMU_GENAPI_SCHEMA_1_1, xml_path.string()}, 30s);
   EXPECT_EQ(lint.exit_code, 0) << lint.err.substr(0, 4000);
 }
