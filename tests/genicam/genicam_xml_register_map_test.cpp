@@ -283,6 +283,22 @@ TEST_F(GenicamRegisterMap, CategoriesListTheirFeaturesInDeclarationOrder) {
   }
 }
 
+TEST_F(GenicamRegisterMap, VisibilityIsTheDeclaredOneAndBeginnerOtherwise) {
+  const std::map<std::string, ArvGcVisibility> visibilities{{"", ARV_GC_VISIBILITY_BEGINNER},
+                                                            {"Beginner", ARV_GC_VISIBILITY_BEGINNER},
+                                                            {"Expert", ARV_GC_VISIBILITY_EXPERT},
+                                                            {"Guru", ARV_GC_VISIBILITY_GURU},
+                                                            {"Invisible", ARV_GC_VISIBILITY_INVISIBLE}};
+  int declared = 0;
+  for (const auto& feature : catalog_.features()) {
+    declared += !feature.visibility.empty();
+    EXPECT_EQ(arv_gc_feature_node_get_visibility(ARV_GC_FEATURE_NODE(node(feature.name))),
+              visibilities.at(feature.visibility))
+        << feature.name;
+  }
+  EXPECT_GT(declared, 0);
+}
+
 // TLParamsLocked is a plain value in the client's node map (no register).
 // Each feature's pIsLocked names the lock its host_lock declares; the locks
 // that need no register are evaluated here (the one that reads
