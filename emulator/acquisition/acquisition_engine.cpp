@@ -131,6 +131,10 @@ void AcquisitionEngine::attach_features() {
   device_.attach("ResultingFrameRateAbs", {.read = [this]() -> device::FeatureValue {
                                              return frame_rate(frame_rate_settings(device_)).resulting_fps;
                                            }});
+  device_.attach("ResultingFramePeriodAbs", {.read = [this]() -> device::FeatureValue {
+                                               const double fps = frame_rate(frame_rate_settings(device_)).resulting_fps;
+                                               return fps > 0 ? 1e6 / fps : 0.0;
+                                             }});
   device_.attach("ReadoutTimeAbs", {.read = [this]() -> device::FeatureValue {
                                       return std::round(frame_rate(frame_rate_settings(device_)).readout_time_us);
                                     }});

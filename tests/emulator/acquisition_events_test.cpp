@@ -116,6 +116,7 @@ TEST_F(EmulatedCamera, DefaultConfigurationRunsAtTheDatasheetFrameRate) {
   ASSERT_EQ(device().set("Width", int64_t{4096}), gvcp::Status::Success);
   ASSERT_EQ(device().set("Height", int64_t{2168}), gvcp::Status::Success);
   EXPECT_NEAR(device().get_float("ResultingFrameRateAbs"), 13.1, 0.05);
+  EXPECT_NEAR(device().get_float("ResultingFramePeriodAbs") * device().get_float("ResultingFrameRateAbs"), 1e6, 1e-3);
   // A smaller ROI is faster; a 12-bit format is slower.
   ASSERT_EQ(device().set("Height", int64_t{1080}), gvcp::Status::Success);
   const double small = device().get_float("ResultingFrameRateAbs");
@@ -126,6 +127,7 @@ TEST_F(EmulatedCamera, DefaultConfigurationRunsAtTheDatasheetFrameRate) {
   ASSERT_EQ(device().set("AcquisitionFrameRateEnable", int64_t{1}), gvcp::Status::Success);
   ASSERT_EQ(device().set("AcquisitionFrameRateAbs", 5.0), gvcp::Status::Success);
   EXPECT_NEAR(device().get_float("ResultingFrameRateAbs"), 5.0, 1e-6);
+  EXPECT_NEAR(device().get_float("ResultingFramePeriodAbs"), 200000.0, 1e-3);
 }
 
 TEST_F(EmulatedCamera, FrameEventsReachTheMessageChannel) {
