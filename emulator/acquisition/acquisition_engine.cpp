@@ -173,12 +173,14 @@ void AcquisitionEngine::attach_features() {
 
   device_.on_bootstrap_write(bs::kTimestampControl, [this](uint32_t, uint32_t value) {
     const int64_t now = clock_.now_ns();
-    if (value & bs::kTimestampReset) timestamp_origin_ns_ = now;
+    // Both bits (GevTimestampControlLatchReset): the value before the reset
+    // is the one latched.
     if (value & bs::kTimestampLatch) {
       const uint64_t ticks = timestamp_ticks(now);
       device_.set_bootstrap_word(bs::kTimestampValueHigh, static_cast<uint32_t>(ticks >> 32));
       device_.set_bootstrap_word(bs::kTimestampValueLow, static_cast<uint32_t>(ticks));
     }
+    if (value & bs::kTimestampReset) timestamp_origin_ns_ = now;
     return Status::Success;
   });
   device_.on_bootstrap_write(bs::kStreamChannelPacketSize, [this](uint32_t, uint32_t value) {

@@ -325,6 +325,15 @@ Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue
   if (feature.type == FeatureType::Command) {
     if (std::get<int64_t>(value) == 0) return Status::Success;
     if (auto s = check_value(feature, value); s != Status::Success) return s;
+    // A bootstrap command acts through its register's write hook, as when a
+    // host writes it over GVCP.
+    if (feature.in_bootstrap()) {
+      uint32_t word = feature.command_value;
+      if (feature.bits) word = (word_be(&bootstrap_[*feature.address]) & ~uint32_t(feature.bits->mask())) | (1u << feature.bits->lsb);
+      uint8_t bytes[4];
+      gvcp::put_u32(bytes, word);
+      return write_bootstrap(*feature.address, bytes);
+    }
     if (auto it = behaviours_.find(feature.name); it != behaviours_.end() && it->second.changed) it->second.changed(value);
     return Status::Success;
   }

@@ -121,6 +121,12 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   f.locked_while_streaming = item.value("locked_while_streaming", false);
   f.persist_on_device = item.value("persist", "") == "device";
   f.execution_ms = item.value("execution_ms", 0u);
+  if (item.contains("command_value")) {
+    if (f.type != FeatureType::Command || item.contains("bits") || f.access != Access::WriteOnly)
+      fail(f.name, "command_value", "only a write-only Command on a whole register has one");
+    f.command_value = item["command_value"].get<uint32_t>();
+    if (f.command_value == 0) fail(f.name, "command_value", "0 writes nothing");
+  }
 
   const bool has_storage = f.address.has_value();
   if (f.host_side) {
@@ -200,8 +206,10 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     catalog.categories_.push_back(std::move(category));
   }
   // Each register byte belongs to one feature, unless features share a
-  // register through disjoint bit fields.
+  // register through disjoint bit fields, or are write-only Commands that
+  // write different values to it (as GevTimestampControlLatch/Reset/LatchReset).
   std::map<uint32_t, std::pair<std::string, uint64_t>> register_owner;  // word address -> owner, used bits
+  std::map<uint32_t, std::set<uint32_t>> command_values;  // word of shared commands -> values written
   for (const auto& f : catalog.features_) {
     if (!category_names.count(f.category)) fail(f.name, "category", "unknown category '" + f.category + "'");
     for (auto& c : catalog.categories_)
@@ -217,6 +225,13 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
       if (!target || !target->address) fail(f.name, "converter.of", "not a feature with a register");
     }
     if (!f.address) continue;
+    const bool shared_command = f.type == FeatureType::Command && !f.bits && f.access == Access::WriteOnly && f.length == 4;
+    if (shared_command && command_values.count(*f.address)) {
+      if (!command_values[*f.address].insert(f.command_value).second)
+        fail(f.name, "command_value", "another command writes the same value to its register");
+      continue;
+    }
+    if (shared_command && !register_owner.count(*f.address)) command_values[*f.address].insert(f.command_value);
     const uint32_t words = (f.length + 3) / 4;
     for (uint32_t w = 0; w < words; ++w) {
       const uint32_t word = *f.address + 4 * w;

@@ -63,6 +63,9 @@ struct FeatureDeclaration {
   bool locked_while_streaming = false;
   bool persist_on_device = false;
   uint32_t execution_ms = 0;         // how long the camera takes to execute (slow commands)
+  // What a Command writes to its whole register (CommandValue). Commands
+  // with different values may share one write-only register.
+  uint32_t command_value = 1;
   // A node of the host's GenICam tree with no register in the camera: its
   // value lives in each client's node map (SFNC's TLParamsLocked).
   bool host_side = false;

@@ -342,7 +342,7 @@ class Generator {
     xml_.open("Command", {{"Name", feature.name}});
     write_node_head(feature);
     xml_.leaf("pValue", value_register_name(feature));
-    xml_.leaf("CommandValue", "1");
+    xml_.leaf("CommandValue", decimal(uint64_t{feature.command_value}));
     xml_.close();
     write_integer_value_register(feature);
   }

@@ -247,6 +247,42 @@ TEST_F(EmulatedCamera, TimestampLatchFollowsCameraTime) {
   EXPECT_LT(seconds, 2.0);
 }
 
+// GevTimestampControlLatchReset writes latch and reset together (3): the
+// value latched is the one before the reset.
+TEST_F(EmulatedCamera, LatchResetLatchesTheTimeBeforeItResetsTheCounter) {
+  GvcpClient client(camera_->gvcp_port());
+  auto latched_seconds = [&] {
+    uint32_t high = 0, low = 0;
+    EXPECT_EQ(client.read_register(bs::kTimestampValueHigh, high), gvcp::Status::Success);
+    EXPECT_EQ(client.read_register(bs::kTimestampValueLow, low), gvcp::Status::Success);
+    return static_cast<double>(uint64_t(high) << 32 | low) / 125e6;
+  };
+  ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampReset), gvcp::Status::Success);
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampLatch | bs::kTimestampReset), gvcp::Status::Success);
+  EXPECT_GT(latched_seconds(), 0.15);
+  ASSERT_EQ(client.write_register(bs::kTimestampControl, bs::kTimestampLatch), gvcp::Status::Success);
+  EXPECT_LT(latched_seconds(), 0.1);
+}
+
+// A command on a bootstrap register, given through the bench API, acts as it
+// does when a host writes the register (before, it was accepted and ignored).
+TEST_F(EmulatedCamera, TheApiExecutesBootstrapCommandsThroughTheirRegisters) {
+  httplib::Client api("127.0.0.1", camera_->control_port());
+  auto latch = [&] {
+    const auto result = api.Put("/api/v1/camera/features/GevTimestampControlLatch", R"({"value": true})", "application/json");
+    EXPECT_TRUE(result && result->status == 200) << (result ? result->body : "no answer");
+    const auto value = api.Get("/api/v1/camera/features/GevTimestampValue");
+    EXPECT_TRUE(value && value->status == 200);
+    return value ? nlohmann::json::parse(value->body).value("value", int64_t{-1}) : -1;
+  };
+  const int64_t first = latch();
+  std::this_thread::sleep_for(50ms);
+  const int64_t second = latch();
+  EXPECT_GT(first, 0);
+  EXPECT_GT(second - first, static_cast<int64_t>(0.04 * 125e6));
+}
+
 // TLParamsLocked lives in each client's node map: the bench API says so by
 // name instead of failing inside the device, and leaves it out of the list.
 TEST_F(EmulatedCamera, TheApiNamesTheHostSideLockInsteadOfReadingAValueTheCameraDoesNotHave) {

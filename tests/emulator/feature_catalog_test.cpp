@@ -101,5 +101,36 @@ TEST(FeatureCatalogHostSide, AHostLockNeedsTheTransportLayerLockAndAKnownKind) {
   expect_width_refused(unknown);
 }
 
+TEST(FeatureCatalogSharedCommands, CommandsShareAWriteOnlyRegisterOnlyWithDifferentValues) {
+  auto command = [](const std::string& name, int value) {
+    return nlohmann::json{{"name", name},          {"category", "TransportLayer"}, {"type", "Command"},
+                          {"address", "0x0944"},   {"access", "WO"},               {"command_value", value},
+                          {"description", "Cmd."}};
+  };
+  auto document = [](std::initializer_list<nlohmann::json> features) {
+    return nlohmann::json{{"categories", {{{"name", "TransportLayer"}}}}, {"features", features}};
+  };
+  const auto catalog = FeatureCatalog::from_json(document({command("Latch", 2), command("Reset", 1), command("Both", 3)}));
+  EXPECT_EQ(catalog.at("Both").command_value, 3u);
+
+  auto expect_refused = [](const nlohmann::json& doc, const std::string& name, const std::string& field) {
+    try {
+      FeatureCatalog::from_json(doc);
+      ADD_FAILURE() << "accepted: " << doc.dump();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  expect_refused(document({command("Latch", 2), command("Again", 2)}), "Again", "command_value");
+  const nlohmann::json flag = {{"name", "Flag"},        {"category", "TransportLayer"}, {"type", "Boolean"},
+                               {"address", "0x0944"},   {"bits", {0, 0}},               {"access", "RW"},
+                               {"description", "Flag."}};
+  expect_refused(document({command("Latch", 2), flag}), "Flag", "address");
+  auto readable = command("Readable", 4);
+  readable["access"] = "RW";
+  expect_refused(document({readable}), "Readable", "command_value");
+}
+
 }  // namespace
 }  // namespace camemu::device

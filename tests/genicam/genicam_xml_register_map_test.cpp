@@ -299,6 +299,18 @@ TEST_F(GenicamRegisterMap, VisibilityIsTheDeclaredOneAndBeginnerOtherwise) {
   EXPECT_GT(declared, 0);
 }
 
+TEST_F(GenicamRegisterMap, CommandsWriteTheirDeclaredValue) {
+  int shared = 0;
+  for (const auto& feature : catalog_.features()) {
+    if (feature.type != FeatureType::Command) continue;
+    ArvGcPropertyNode* value = property(node(feature.name), ARV_GC_PROPERTY_NODE_TYPE_COMMAND_VALUE);
+    ASSERT_NE(value, nullptr) << feature.name;
+    EXPECT_EQ(arv_gc_property_node_get_int64(value, nullptr), feature.command_value) << feature.name;
+    shared += feature.command_value != 1;
+  }
+  EXPECT_GT(shared, 0) << "no command writes a value other than 1";
+}
+
 // TLParamsLocked is a plain value in the client's node map (no register).
 // Each feature's pIsLocked names the lock its host_lock declares; the locks
 // that need no register are evaluated here (the one that reads
