@@ -50,6 +50,11 @@ Representation parse_representation(const std::string& feature, const std::strin
   fail(feature, "representation", "unknown representation '" + text + "'");
 }
 
+// Empty means the schema's default (Beginner).
+bool is_visibility(const std::string& text) {
+  return text.empty() || text == "Beginner" || text == "Expert" || text == "Guru" || text == "Invisible";
+}
+
 FeatureDeclaration parse_feature(const nlohmann::json& item) {
   FeatureDeclaration f;
   if (!item.contains("name") || !item["name"].is_string()) throw std::invalid_argument("features.json: a feature has no 'name'");
@@ -113,9 +118,7 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
     }
   }
   f.visibility = item.value("visibility", "");
-  if (!f.visibility.empty() && f.visibility != "Beginner" && f.visibility != "Expert" && f.visibility != "Guru" &&
-      f.visibility != "Invisible")
-    fail(f.name, "visibility", "must be Beginner, Expert, Guru or Invisible");
+  if (!is_visibility(f.visibility)) fail(f.name, "visibility", "must be Beginner, Expert, Guru or Invisible");
   f.in_user_set = item.value("user_set", true) && f.access == Access::ReadWrite && f.type != FeatureType::Command &&
                   !f.converter && f.chunk.empty() && !f.host_side;
   f.locked_while_streaming = item.value("locked_while_streaming", false);
@@ -135,7 +138,7 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
     const bool enumeration = f.type == FeatureType::Enumeration && f.default_value.is_string();
     if (!integer && !enumeration)
       fail(f.name, "host_side", "only integers with min, max and an integer default, or enumerations with a default entry");
-    if (f.access != Access::ReadWrite) fail(f.name, "access", "a host-side node is RW: the client sets it");
+    if (f.access == Access::WriteOnly) fail(f.name, "access", "a host-side node holds a value: RW, or RO for a constant");
     if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
     if (f.name == kTransportLayerLock && f.host_lock != HostLock::None) fail(f.name, "host_lock", "the lock cannot lock itself");
   }
@@ -201,7 +204,9 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     }
   std::set<std::string> category_names;
   for (const auto& item : document.value("categories", nlohmann::json::array())) {
-    CategoryDeclaration category{item.at("name").get<std::string>(), item.value("display", ""), {}};
+    CategoryDeclaration category{item.at("name").get<std::string>(), item.value("display", ""), {},
+                                 item.value("visibility", "")};
+    if (!is_visibility(category.visibility)) fail(category.name, "visibility", "must be Beginner, Expert, Guru or Invisible");
     category_names.insert(category.name);
     catalog.categories_.push_back(std::move(category));
   }

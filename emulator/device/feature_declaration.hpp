@@ -93,6 +93,7 @@ struct CategoryDeclaration {
   std::string name;
   std::string display;
   std::vector<std::string> features;  // in declaration order
+  std::string visibility;             // GenICam Visibility; empty: Beginner
 };
 
 class FeatureCatalog {

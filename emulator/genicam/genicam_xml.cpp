@@ -149,6 +149,7 @@ class Generator {
     for (const auto& category : catalog_.categories()) {
       xml_.open("Category", {{"Name", category.name}});
       if (!category.display.empty()) xml_.leaf("DisplayName", category.display);
+      if (!category.visibility.empty()) xml_.leaf("Visibility", category.visibility);
       for (const auto& name : category.features)
         if (is_described(catalog_.at(name))) xml_.leaf("pFeature", name);
       xml_.close();
@@ -163,8 +164,9 @@ class Generator {
     }
     if (!feature.visibility.empty()) xml_.leaf("Visibility", feature.visibility);
     if (const char* lock = lock_node_name(feature.host_lock)) xml_.leaf("pIsLocked", lock);
-    if (!feature.host_side && register_access(feature) != feature.access)
-      xml_.leaf("ImposedAccessMode", access_text(feature.access));
+    // A value node (host side) is RW by nature: a constant is imposed RO.
+    const Access natural = feature.host_side ? Access::ReadWrite : register_access(feature);
+    if (natural != feature.access) xml_.leaf("ImposedAccessMode", access_text(feature.access));
   }
 
   void write_selected_features(const FeatureDeclaration& selector) {

@@ -311,6 +311,35 @@ TEST_F(GenicamRegisterMap, CommandsWriteTheirDeclaredValue) {
   EXPECT_GT(shared, 0) << "no command writes a value other than 1";
 }
 
+TEST_F(GenicamRegisterMap, HostSideNodesHoldTheirDeclaredValueWithTheDeclaredAccess) {
+  int constants = 0;
+  for (const auto& feature : catalog_.features()) {
+    if (!feature.host_side) continue;
+    ArvGcNode* value_node = node(feature.name);
+    EXPECT_EQ(linked(value_node, ARV_GC_PROPERTY_NODE_TYPE_P_VALUE), nullptr) << feature.name << " has a register";
+    EXPECT_EQ(arv_gc_feature_node_get_actual_access_mode(ARV_GC_FEATURE_NODE(value_node)), expected_access(feature.access))
+        << feature.name;
+    GError* error = nullptr;
+    if (feature.type == FeatureType::Integer) {
+      EXPECT_EQ(arv_gc_integer_get_value(ARV_GC_INTEGER(value_node), &error), feature.default_value.get<int64_t>())
+          << feature.name;
+    } else {
+      EXPECT_EQ(std::string(arv_gc_enumeration_get_string_value(ARV_GC_ENUMERATION(value_node), &error)),
+                feature.default_value.get<std::string>())
+          << feature.name;
+    }
+    EXPECT_EQ(error, nullptr) << feature.name << ": " << (error ? error->message : "");
+    g_clear_error(&error);
+    constants += feature.access == Access::ReadOnly;
+  }
+  EXPECT_EQ(constants, 3) << "DeviceSFNCVersionMajor, Minor and SubMinor";
+  GError* error = nullptr;
+  EXPECT_EQ(arv_gc_integer_get_value(ARV_GC_INTEGER(node("DeviceSFNCVersionMajor")), &error), 1);
+  EXPECT_EQ(arv_gc_integer_get_value(ARV_GC_INTEGER(node("DeviceSFNCVersionMinor")), &error), 0);
+  EXPECT_EQ(arv_gc_integer_get_value(ARV_GC_INTEGER(node("DeviceSFNCVersionSubMinor")), &error), 1);
+  g_clear_error(&error);
+}
+
 // TLParamsLocked is a plain value in the client's node map (no register).
 // Each feature's pIsLocked names the lock its host_lock declares; the locks
 // that need no register are evaluated here (the one that reads
