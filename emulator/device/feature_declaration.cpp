@@ -59,6 +59,7 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   FeatureDeclaration f;
   if (!item.contains("name") || !item["name"].is_string()) throw std::invalid_argument("features.json: a feature has no 'name'");
   f.name = item["name"].get<std::string>();
+  if (f.name == kLockedOutsideSingleFrame || f.name == kUnlocked) fail(f.name, "name", "taken by a lock formula of the XML");
   f.category = item.value("category", "");
   if (f.category.empty()) fail(f.name, "category", "missing");
   f.type = parse_type(f.name, item.value("type", ""));
@@ -127,8 +128,10 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   if (item.contains("command_value")) {
     if (f.type != FeatureType::Command || item.contains("bits") || f.access != Access::WriteOnly)
       fail(f.name, "command_value", "only a write-only Command on a whole register has one");
-    f.command_value = item["command_value"].get<uint32_t>();
-    if (f.command_value == 0) fail(f.name, "command_value", "0 writes nothing");
+    const auto& value = item["command_value"];
+    if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 0xFFFFFFFFll)
+      fail(f.name, "command_value", "must be a whole number from 1 to 0xFFFFFFFF");
+    f.command_value = value.get<uint32_t>();
   }
 
   const bool has_storage = f.address.has_value();
@@ -196,11 +199,15 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
         (!mode || mode->type != FeatureType::Enumeration || !mode->address || !mode->entry_by_name(kLockFreeAcquisitionMode)))
       fail(f.name, "host_lock", "needs an AcquisitionMode enumeration with a register and a SingleFrame entry");
   }
+  std::map<std::string, std::string> listed_by;  // feature -> the host-side selector that lists it
   for (const auto& f : catalog.features_)
     for (const auto& name : f.selects) {
       const auto* selected = catalog.find(name);
       if (!selected) fail(f.name, "selects", "no feature named '" + name + "'");
+      if (name == f.name) fail(f.name, "selects", "a selector cannot select itself");
       if (!selected->selector.empty()) fail(f.name, "selects", "'" + name + "' already has a selector");
+      if (auto [it, inserted] = listed_by.try_emplace(name, f.name); !inserted)
+        fail(f.name, "selects", "'" + name + "' is already selected by " + it->second);
     }
   std::set<std::string> category_names;
   for (const auto& item : document.value("categories", nlohmann::json::array())) {
@@ -222,6 +229,8 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     if (!f.selector.empty()) {
       const auto* selector = catalog.find(f.selector);
       if (!selector || selector->type != FeatureType::Enumeration) fail(f.name, "selector", "not an enumeration feature");
+      if (selector->host_side)
+        fail(f.name, "selector", "a host-side selector has no value in the camera to pick a copy by (list the feature in its 'selects')");
       for (const auto& [entry, value] : f.selected_defaults)
         if (!selector->entry_by_name(entry)) fail(f.name, "selected_defaults", "'" + entry + "' is not an entry of " + f.selector);
     }
@@ -230,7 +239,10 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
       if (!target || !target->address) fail(f.name, "converter.of", "not a feature with a register");
     }
     if (!f.address) continue;
-    const bool shared_command = f.type == FeatureType::Command && !f.bits && f.access == Access::WriteOnly && f.length == 4;
+    // Only in the bootstrap area, where the register's write hook sees the
+    // value written; elsewhere one register is one feature's.
+    const bool shared_command = f.type == FeatureType::Command && !f.bits && f.access == Access::WriteOnly &&
+                                f.length == 4 && f.in_bootstrap();
     if (shared_command && command_values.count(*f.address)) {
       if (!command_values[*f.address].insert(f.command_value).second)
         fail(f.name, "command_value", "another command writes the same value to its register");

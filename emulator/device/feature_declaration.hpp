@@ -122,6 +122,10 @@ class FeatureCatalog {
 inline constexpr const char* kTransportLayerLock = "TLParamsLocked";
 // The acquisition mode that WhileGrabbingContinuously leaves unlocked.
 inline constexpr const char* kLockFreeAcquisitionMode = "SingleFrame";
+// The XML's formula nodes for WhileGrabbingContinuously and UntilGrabbing;
+// no feature may take these names.
+inline constexpr const char* kLockedOutsideSingleFrame = "TLParamsLockedOutsideSingleFrame";
+inline constexpr const char* kUnlocked = "TLParamsUnlocked";
 
 const char* to_string(FeatureType type);
 const char* to_string(Access access);

@@ -235,7 +235,7 @@ class Generator {
     };
     if (used(device::HostLock::WhileGrabbingContinuously)) {
       const auto& mode = catalog_.at("AcquisitionMode");
-      xml_.open("IntSwissKnife", {{"Name", kLockedOutsideSingleFrame}});
+      xml_.open("IntSwissKnife", {{"Name", device::kLockedOutsideSingleFrame}});
       xml_.leaf("pVariable", device::kTransportLayerLock, {{"Name", "LOCKED"}});
       xml_.leaf("pVariable", value_register_name(mode), {{"Name", "MODE"}});
       const int64_t single_frame = mode.entry_by_name(device::kLockFreeAcquisitionMode)->value;
@@ -243,7 +243,7 @@ class Generator {
       xml_.close();
     }
     if (used(device::HostLock::UntilGrabbing)) {
-      xml_.open("IntSwissKnife", {{"Name", kUnlocked}});
+      xml_.open("IntSwissKnife", {{"Name", device::kUnlocked}});
       xml_.leaf("pVariable", device::kTransportLayerLock, {{"Name", "LOCKED"}});
       xml_.leaf("Formula", "LOCKED = 0");
       xml_.close();
@@ -254,8 +254,8 @@ class Generator {
     switch (lock) {
       case device::HostLock::None: return nullptr;
       case device::HostLock::WhileGrabbing: return device::kTransportLayerLock;
-      case device::HostLock::WhileGrabbingContinuously: return kLockedOutsideSingleFrame;
-      case device::HostLock::UntilGrabbing: return kUnlocked;
+      case device::HostLock::WhileGrabbingContinuously: return device::kLockedOutsideSingleFrame;
+      case device::HostLock::UntilGrabbing: return device::kUnlocked;
     }
     return nullptr;
   }
@@ -434,9 +434,6 @@ class Generator {
       xml_.close();
     }
   }
-
-  static constexpr const char* kLockedOutsideSingleFrame = "TLParamsLockedOutsideSingleFrame";
-  static constexpr const char* kUnlocked = "TLParamsUnlocked";
 
   const FeatureCatalog& catalog_;
   const GenicamIdentity& identity_;

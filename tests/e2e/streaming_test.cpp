@@ -338,12 +338,14 @@ TEST_F(StreamingTest, AHostThatOpensTheStreamAfterAnotherLeftGetsOnlyWholeFrames
   // loaded machine may still be synthesising it): handed to the streamer and
   // not yet sent. Sending it takes ~0.8 s, far longer than leaving.
   const auto in_flight_deadline = std::chrono::steady_clock::now() + 5s;
-  for (bool in_flight = false; !in_flight && std::chrono::steady_clock::now() < in_flight_deadline;) {
+  bool in_flight = false;
+  while (!in_flight && std::chrono::steady_clock::now() < in_flight_deadline) {
     const auto stream = api().get("/api/v1/stream").body;
     in_flight = stream.value("frames_submitted", 0) - stream.value("frames_dropped_buffer_full", 0) >
                 stream.value("frames_sent", 0);
     if (!in_flight) std::this_thread::sleep_for(10ms);
   }
+  ASSERT_TRUE(in_flight) << "the next frame never reached the link within 5 s";
   camera().stop();
   camera_.reset();  // Aravis writes SCP = 0, then releases control
 

@@ -130,6 +130,60 @@ TEST(FeatureCatalogSharedCommands, CommandsShareAWriteOnlyRegisterOnlyWithDiffer
   auto readable = command("Readable", 4);
   readable["access"] = "RW";
   expect_refused(document({readable}), "Readable", "command_value");
+  expect_refused(document({command("Negative", -1)}), "Negative", "command_value");
+  auto fraction = command("Fraction", 1);
+  fraction["command_value"] = 2.5;
+  expect_refused(document({fraction}), "Fraction", "command_value");
+  // Outside the bootstrap area a register is one feature's: the device could
+  // not tell the commands apart.
+  auto start = command("Start", 1), stop = command("Stop", 2);
+  start["address"] = stop["address"] = "0x40024";
+  expect_refused(document({start, stop}), "Stop", "address");
+}
+
+TEST(FeatureCatalogHostSide, HostSideSelectorsSelectOnlyThroughTheirList) {
+  const nlohmann::json selector = {{"name", "ChannelSelector"}, {"category", "TransportLayer"}, {"type", "Enumeration"},
+                                   {"host_side", true},          {"access", "RW"},               {"entries", nlohmann::json::array({nlohmann::json::array({"Channel0", 0})})},
+                                   {"default", "Channel0"},      {"selects", {"PacketSize"}},   {"description", "Sel."}};
+  const nlohmann::json packet_size = {{"name", "PacketSize"}, {"category", "TransportLayer"}, {"type", "Integer"},
+                                      {"address", "0x0D04"},  {"bits", {0, 15}},               {"access", "RW"},
+                                      {"min", 220},           {"max", 9000},                   {"default", 1500},
+                                      {"description", "Size."}};
+  auto document = [](std::initializer_list<nlohmann::json> features) {
+    return nlohmann::json{{"categories", {{{"name", "TransportLayer"}}}}, {"features", features}};
+  };
+  const auto catalog = FeatureCatalog::from_json(document({selector, packet_size}));
+  ASSERT_EQ(catalog.selected_by("ChannelSelector").size(), 1u);
+  EXPECT_EQ(catalog.selected_by("ChannelSelector")[0]->name, "PacketSize");
+
+  auto expect_refused = [](const nlohmann::json& doc, const std::string& name, const std::string& field) {
+    try {
+      FeatureCatalog::from_json(doc);
+      ADD_FAILURE() << "accepted: " << doc.dump();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  // The camera keeps one copy per entry of a device-side selector; a
+  // host-side one has no value in the camera to pick it by.
+  auto selected_copies = packet_size;
+  selected_copies["selector"] = "ChannelSelector";
+  auto plain_selector = selector;
+  plain_selector.erase("selects");
+  expect_refused(document({plain_selector, selected_copies}), "PacketSize", "selector");
+
+  auto itself = selector;
+  itself["selects"] = {"ChannelSelector"};
+  expect_refused(document({itself}), "ChannelSelector", "selects");
+
+  auto second = selector;
+  second["name"] = "OtherSelector";
+  expect_refused(document({selector, second, packet_size}), "OtherSelector", "selects");
+
+  auto formula_name = packet_size;
+  formula_name["name"] = kUnlocked;
+  expect_refused(document({formula_name}), kUnlocked, "name");
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ std::string range_of(const device::FeatureDeclaration& f) {
     for (const auto& e : f.entries) entries += (entries.empty() ? "" : ", ") + e.name + "=" + std::to_string(e.value);
     return entries;
   }
+  if (f.type == FeatureType::Command && f.command_value != 1) return "writes " + std::to_string(f.command_value);
   if (f.converter) return "= " + f.converter->of + " × " + number(f.converter->scale);
   if (!f.chunk.empty()) return "chunk " + f.chunk;
   if (!f.min || !f.max) return "";
