@@ -145,8 +145,11 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
     if (f.locked_while_streaming) fail(f.name, "locked_while_streaming", "the camera cannot lock a host-side node");
     if (f.name == kTransportLayerLock && f.host_lock != HostLock::None) fail(f.name, "host_lock", "the lock cannot lock itself");
   }
-  if (!f.selects.empty() && !(f.host_side && f.type == FeatureType::Enumeration && f.entries.size() == 1))
-    fail(f.name, "selects", "only a host-side enumeration with one entry selects through 'selects'");
+  // A host-side selector has one entry (nothing to switch in the camera); a
+  // device-side one lists what acts on its current entry without a copy per
+  // entry (UserSetLoad acts on the selected user set).
+  if (!f.selects.empty() && !(f.type == FeatureType::Enumeration && (!f.host_side || f.entries.size() == 1)))
+    fail(f.name, "selects", "only an enumeration selects through 'selects' (a host-side one with one entry)");
   if (!has_storage && !f.converter && f.chunk.empty() && !f.host_side)
     fail(f.name, "address", "missing (only converters, chunk values and host-side nodes have none)");
   if (has_storage && (*f.address % 4) != 0) fail(f.name, "address", "not 4-byte aligned");

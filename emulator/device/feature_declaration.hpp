@@ -71,8 +71,9 @@ struct FeatureDeclaration {
   bool host_side = false;
   std::string visibility;            // GenICam Visibility; empty: the schema's default (Beginner)
   HostLock host_lock = HostLock::None;
-  // For a host-side selector: the features it selects in the XML (pSelected).
-  // It has one entry, so there is nothing to switch in the camera.
+  // Features this selector selects in the XML (pSelected) without a copy per
+  // entry: those of a host-side selector (one entry, nothing to switch), or
+  // commands and values that act on a device-side selector's current entry.
   std::vector<std::string> selects;
 
   bool readable() const { return access != Access::WriteOnly; }
