@@ -1,5 +1,5 @@
-// The feature declaration's checks for host-side nodes (features whose value
-// lives in the client's GenICam node map, such as TLParamsLocked).
+// The feature declaration's checks on host-side nodes (values that live in the
+// client's GenICam node map), host locks, selectors and shared command registers.
 #include "device/feature_declaration.hpp"
 
 #include <gtest/gtest.h>
@@ -10,9 +10,12 @@
 namespace camemu::device {
 namespace {
 
-nlohmann::json catalog_with(const nlohmann::json& feature) {
-  return {{"categories", {{{"name", "TransportLayer"}}}}, {"features", {feature}}};
+// A declaration with one category holding the given features.
+nlohmann::json catalog_of(std::initializer_list<nlohmann::json> features) {
+  return {{"categories", {{{"name", "TransportLayer"}}}}, {"features", features}};
 }
+
+nlohmann::json catalog_with(const nlohmann::json& feature) { return catalog_of({feature}); }
 
 nlohmann::json transport_layer_lock() {
   return {{"name", "TLParamsLocked"}, {"category", "TransportLayer"}, {"type", "Integer"}, {"host_side", true},
@@ -20,15 +23,20 @@ nlohmann::json transport_layer_lock() {
           {"description", "Lock."}};
 }
 
-// The error must name the feature and the field at fault.
-void expect_refused(const nlohmann::json& feature, const std::string& field) {
+// The declaration must be refused with an error naming the feature and the field at fault.
+void expect_refused(const nlohmann::json& document, const std::string& feature, const std::string& field) {
   try {
-    FeatureCatalog::from_json(catalog_with(feature));
-    ADD_FAILURE() << "accepted: " << feature.dump();
+    FeatureCatalog::from_json(document);
+    ADD_FAILURE() << "accepted: " << document.dump();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("TLParamsLocked"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(feature), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
   }
+}
+
+// A TLParamsLocked declaration that must be refused for `field`.
+void expect_lock_refused(const nlohmann::json& lock, const std::string& field) {
+  expect_refused(catalog_with(lock), "TLParamsLocked", field);
 }
 
 TEST(FeatureCatalogHostSide, AHostSideNodeNeedsNoRegisterAndStaysOutOfUserSets) {
@@ -53,23 +61,23 @@ TEST(FeatureCatalogHostSide, TheEmbeddedCatalogDeclaresTheTransportLayerLock) {
 TEST(FeatureCatalogHostSide, ContradictoryDeclarationsAreRefusedNamingTheField) {
   auto with_register = transport_layer_lock();
   with_register["address"] = "0x90000";
-  expect_refused(with_register, "host_side");
+  expect_lock_refused(with_register, "host_side");
 
   auto locked = transport_layer_lock();
   locked["locked_while_streaming"] = true;
-  expect_refused(locked, "locked_while_streaming");
+  expect_lock_refused(locked, "locked_while_streaming");
 
   auto without_limits = transport_layer_lock();
   without_limits.erase("max");
-  expect_refused(without_limits, "host_side");
+  expect_lock_refused(without_limits, "host_side");
 
   auto unknown_visibility = transport_layer_lock();
   unknown_visibility["visibility"] = "Hidden";
-  expect_refused(unknown_visibility, "visibility");
+  expect_lock_refused(unknown_visibility, "visibility");
 
   auto device_side_without_register = transport_layer_lock();
   device_side_without_register.erase("host_side");
-  expect_refused(device_side_without_register, "address");
+  expect_lock_refused(device_side_without_register, "address");
 }
 
 TEST(FeatureCatalogHostSide, AHostLockNeedsTheTransportLayerLockAndAKnownKind) {
@@ -77,28 +85,20 @@ TEST(FeatureCatalogHostSide, AHostLockNeedsTheTransportLayerLockAndAKnownKind) {
                                 {"address", "0x30204"},    {"access", "RW"},               {"min", 16},
                                 {"max", 4112},             {"default", 4096},              {"description", "Width."},
                                 {"host_lock", "while_grabbing"}};
-  auto expect_width_refused = [](const nlohmann::json& document) {
-    try {
-      FeatureCatalog::from_json(document);
-      ADD_FAILURE() << "accepted: " << document.dump();
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find("Width"), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find("host_lock"), std::string::npos) << e.what();
-    }
-  };
+
   nlohmann::json with_lock = catalog_with(transport_layer_lock());
   with_lock["features"].push_back(width);
   EXPECT_TRUE(FeatureCatalog::from_json(with_lock).at("Width").host_lock == HostLock::WhileGrabbing);
 
-  expect_width_refused(catalog_with(width));  // no TLParamsLocked to lock it with
+  expect_refused(catalog_with(width), "Width", "host_lock");  // no TLParamsLocked to lock it with
 
   auto continuously = with_lock;
   continuously["features"][1]["host_lock"] = "while_grabbing_continuously";  // no AcquisitionMode declared
-  expect_width_refused(continuously);
+  expect_refused(continuously, "Width", "host_lock");
 
   auto unknown = with_lock;
   unknown["features"][1]["host_lock"] = "always";
-  expect_width_refused(unknown);
+  expect_refused(unknown, "Width", "host_lock");
 }
 
 TEST(FeatureCatalogSharedCommands, CommandsShareAWriteOnlyRegisterOnlyWithDifferentValues) {
@@ -107,38 +107,26 @@ TEST(FeatureCatalogSharedCommands, CommandsShareAWriteOnlyRegisterOnlyWithDiffer
                           {"address", "0x0944"},   {"access", "WO"},               {"command_value", value},
                           {"description", "Cmd."}};
   };
-  auto document = [](std::initializer_list<nlohmann::json> features) {
-    return nlohmann::json{{"categories", {{{"name", "TransportLayer"}}}}, {"features", features}};
-  };
-  const auto catalog = FeatureCatalog::from_json(document({command("Latch", 2), command("Reset", 1), command("Both", 3)}));
+  const auto catalog = FeatureCatalog::from_json(catalog_of({command("Latch", 2), command("Reset", 1), command("Both", 3)}));
   EXPECT_EQ(catalog.at("Both").command_value, 3u);
 
-  auto expect_refused = [](const nlohmann::json& doc, const std::string& name, const std::string& field) {
-    try {
-      FeatureCatalog::from_json(doc);
-      ADD_FAILURE() << "accepted: " << doc.dump();
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
-  };
-  expect_refused(document({command("Latch", 2), command("Again", 2)}), "Again", "command_value");
+  expect_refused(catalog_of({command("Latch", 2), command("Again", 2)}), "Again", "command_value");
   const nlohmann::json flag = {{"name", "Flag"},        {"category", "TransportLayer"}, {"type", "Boolean"},
                                {"address", "0x0944"},   {"bits", {0, 0}},               {"access", "RW"},
                                {"description", "Flag."}};
-  expect_refused(document({command("Latch", 2), flag}), "Flag", "address");
+  expect_refused(catalog_of({command("Latch", 2), flag}), "Flag", "address");
   auto readable = command("Readable", 4);
   readable["access"] = "RW";
-  expect_refused(document({readable}), "Readable", "command_value");
-  expect_refused(document({command("Negative", -1)}), "Negative", "command_value");
+  expect_refused(catalog_of({readable}), "Readable", "command_value");
+  expect_refused(catalog_of({command("Negative", -1)}), "Negative", "command_value");
   auto fraction = command("Fraction", 1);
   fraction["command_value"] = 2.5;
-  expect_refused(document({fraction}), "Fraction", "command_value");
+  expect_refused(catalog_of({fraction}), "Fraction", "command_value");
   // Outside the bootstrap area a register is one feature's: the device could
   // not tell the commands apart.
   auto start = command("Start", 1), stop = command("Stop", 2);
   start["address"] = stop["address"] = "0x40024";
-  expect_refused(document({start, stop}), "Stop", "address");
+  expect_refused(catalog_of({start, stop}), "Stop", "address");
 }
 
 TEST(FeatureCatalogHostSide, HostSideSelectorsSelectOnlyThroughTheirList) {
@@ -149,41 +137,29 @@ TEST(FeatureCatalogHostSide, HostSideSelectorsSelectOnlyThroughTheirList) {
                                       {"address", "0x0D04"},  {"bits", {0, 15}},               {"access", "RW"},
                                       {"min", 220},           {"max", 9000},                   {"default", 1500},
                                       {"description", "Size."}};
-  auto document = [](std::initializer_list<nlohmann::json> features) {
-    return nlohmann::json{{"categories", {{{"name", "TransportLayer"}}}}, {"features", features}};
-  };
-  const auto catalog = FeatureCatalog::from_json(document({selector, packet_size}));
+  const auto catalog = FeatureCatalog::from_json(catalog_of({selector, packet_size}));
   ASSERT_EQ(catalog.selected_by("ChannelSelector").size(), 1u);
   EXPECT_EQ(catalog.selected_by("ChannelSelector")[0]->name, "PacketSize");
 
-  auto expect_refused = [](const nlohmann::json& doc, const std::string& name, const std::string& field) {
-    try {
-      FeatureCatalog::from_json(doc);
-      ADD_FAILURE() << "accepted: " << doc.dump();
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
-  };
   // The camera keeps one copy per entry of a device-side selector; a
   // host-side one has no value in the camera to pick it by.
   auto selected_copies = packet_size;
   selected_copies["selector"] = "ChannelSelector";
   auto plain_selector = selector;
   plain_selector.erase("selects");
-  expect_refused(document({plain_selector, selected_copies}), "PacketSize", "selector");
+  expect_refused(catalog_of({plain_selector, selected_copies}), "PacketSize", "selector");
 
   auto itself = selector;
   itself["selects"] = {"ChannelSelector"};
-  expect_refused(document({itself}), "ChannelSelector", "selects");
+  expect_refused(catalog_of({itself}), "ChannelSelector", "selects");
 
   auto second = selector;
   second["name"] = "OtherSelector";
-  expect_refused(document({selector, second, packet_size}), "OtherSelector", "selects");
+  expect_refused(catalog_of({selector, second, packet_size}), "OtherSelector", "selects");
 
   auto formula_name = packet_size;
   formula_name["name"] = kUnlocked;
-  expect_refused(document({formula_name}), kUnlocked, "name");
+  expect_refused(catalog_of({formula_name}), kUnlocked, "name");
 }
 
 }  // namespace
