@@ -21,6 +21,9 @@ ReceiveRingSettings settings() {
   return s;
 }
 
+// What a burst of 16 full 1500-byte packets costs the receiving socket.
+std::size_t sixteen_packet_burst() { return 16 * ReceiveQueueGate::receive_cost_bytes(1472); }
+
 // Answers queries from a script; counts them.
 struct ScriptedQueue {
   std::deque<std::optional<ReceiveQueueFill>> answers;
@@ -54,7 +57,7 @@ TEST(ReceiveQueueGate, CostFollowsTheKernelsBufferSizes) {
 TEST(ReceiveQueueGate, RoomSeenOnceIsSpentBurstByBurstBeforeAskingAgain) {
   ReceiveQueueGate gate(settings());
   ScriptedQueue queue;  // always empty
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   int sent = 0;
   for (int i = 0; i < 20; ++i) {
     ASSERT_FALSE(gate.admit(i * 200'000, burst, kWireNs, queue));
@@ -68,7 +71,7 @@ TEST(ReceiveQueueGate, RoomSeenOnceIsSpentBurstByBurstBeforeAskingAgain) {
 
 TEST(ReceiveQueueGate, AFullQueueHoldsTheBurstUntilItDrains) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   queue.answers = {ReceiveQueueFill{kCapacity - 1000, kCapacity}, ReceiveQueueFill{kCapacity - 2000, kCapacity},
                    ReceiveQueueFill{1000, kCapacity}};
@@ -84,7 +87,7 @@ TEST(ReceiveQueueGate, AFullQueueHoldsTheBurstUntilItDrains) {
 
 TEST(ReceiveQueueGate, AHoldLastsAtMostTheRingsTimeThenTheBurstGoes) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   // Draining, but too slowly: a reader that stalls longer than the ring lasts.
   uint32_t level = kCapacity;
@@ -105,7 +108,7 @@ TEST(ReceiveQueueGate, AHoldLastsAtMostTheRingsTimeThenTheBurstGoes) {
 
 TEST(ReceiveQueueGate, AQueueNobodyReadsIsLeftAloneAfterOneRingTime) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}};  // pinned full (a packet-socket client)
   int64_t now = 0;
@@ -130,7 +133,7 @@ TEST(ReceiveQueueGate, AQueueNobodyReadsIsLeftAloneAfterOneRingTime) {
 // 100 ms frame retention).
 TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   queue.answers = {ReceiveQueueFill{0, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
   CaptureCheck captured{true};
@@ -153,7 +156,7 @@ TEST(ReceiveQueueGate, AFullQueueOfAClientCapturingBelowUdpIsLeftAloneAtOnce) {
 // capture is no reason to leave it alone.
 TEST(ReceiveQueueGate, ACaptureBesideASocketThatIsReadDoesNotStopTheHolds) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   CaptureCheck captured{true};
   // Believed at first: the full queue is left alone for a recheck interval.
@@ -172,7 +175,7 @@ TEST(ReceiveQueueGate, ACaptureBesideASocketThatIsReadDoesNotStopTheHolds) {
 
 TEST(ReceiveQueueGate, AQueueReadFromTheStartIsNeverTakenForACapture) {
   ReceiveQueueGate gate(settings());
-  const std::size_t burst = 16 * ReceiveQueueGate::receive_cost_bytes(1472);
+  const std::size_t burst = sixteen_packet_burst();
   ScriptedQueue queue;
   CaptureCheck captured{true};
   // Empty, then empty again after bursts went in, then full: held.
