@@ -66,7 +66,8 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       streamer_(streamer),
       hooks_(std::move(hooks)),
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
-      tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()) {
+      tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
+      auto_functions_(device, camera_config.at("auto_functions"), images.sensor().parameters().db_per_gain_raw) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "acq-exposure");
     run();
@@ -114,6 +115,7 @@ double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings, b
 // ------------------------------------------------------------------ features
 
 void AcquisitionEngine::attach_features() {
+  auto_functions_.attach_features();
   device_.attach("AcquisitionStart", {.changed = [this](const device::FeatureValue&) { start_command(); }});
   device_.attach("AcquisitionStop", {.changed = [this](const device::FeatureValue&) { stop_command(); }});
   device_.attach("TriggerSoftware", {.changed = [this](const device::FeatureValue&) {
@@ -578,6 +580,7 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
     return reject();  // the lease frees its slot
+  auto_functions_.after_frame(lease.buffer().first(image_bytes), image, {exposure_us, settings.gain_raw});
   const uint64_t ticks = timestamp_ticks(start_ns);
   if (settings.chunk_mode) {
     stream::ChunkValues values;

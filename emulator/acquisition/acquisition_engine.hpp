@@ -7,6 +7,7 @@
 // It runs on its own thread and waits in camera time (CameraClock), so the
 // camera can run faster than real time.
 #include "acquisition/acquisition_settings.hpp"
+#include "acquisition/auto_functions.hpp"
 #include "acquisition/sensor_image_source.hpp"
 #include "camemu/stream/gvsp_streamer.hpp"
 #include "clock/camera_clock.hpp"
@@ -139,6 +140,7 @@ class AcquisitionEngine {
   EngineStatistics stats_;
   std::atomic<uint64_t> frame_counter_{0};  // frames read out: event block ids, test images, sensor noise
   CounterBank counters_;                    // Counter1..3 (chunks), guarded by mutex_
+  AutoFunctions auto_functions_;            // Exposure Auto, Gain Auto (readout thread)
   std::deque<ReadoutJob> readout_queue_;
   std::condition_variable readout_wake_;
   std::thread readout_thread_;

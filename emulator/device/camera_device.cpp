@@ -313,9 +313,16 @@ Status CameraDevice::check_value(const FeatureDeclaration& feature, const Featur
   return Status::Success;
 }
 
+bool CameraDevice::locked_by_enumeration(const FeatureDeclaration& feature) {
+  if (!feature.locked_unless || restoring_user_set_) return false;
+  const auto& by = catalog_.at(feature.locked_unless->feature);
+  return std::get<int64_t>(current(by)) != by.entry_by_name(feature.locked_unless->entry)->value;
+}
+
 Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue& value, const std::string& selector_entry) {
   if (!feature.writable()) return Status::WriteProtect;
   if (feature.locked_while_streaming && streaming_) return Status::AccessDenied;
+  if (locked_by_enumeration(feature)) return Status::AccessDenied;
   if (feature.converter) {
     const auto& target = catalog_.at(feature.converter->of);
     const double raw = std::round(std::get<double>(value) / feature.converter->scale);
@@ -519,8 +526,25 @@ void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   feature_named(name);  // throws for an unknown feature
   auto& slot = behaviours_[name];
   if (behaviour.read) slot.read = std::move(behaviour.read);
-  if (behaviour.validate) slot.validate = std::move(behaviour.validate);
-  if (behaviour.changed) slot.changed = std::move(behaviour.changed);
+  // Several device rules may watch one feature (the image format rules and
+  // the auto functions both follow binning): validations all must pass, and
+  // every reaction runs, in the order attached.
+  if (behaviour.validate && slot.validate) {
+    slot.validate = [first = std::move(slot.validate), second = std::move(behaviour.validate)](const FeatureValue& v) {
+      const Status s = first(v);
+      return s != Status::Success ? s : second(v);
+    };
+  } else if (behaviour.validate) {
+    slot.validate = std::move(behaviour.validate);
+  }
+  if (behaviour.changed && slot.changed) {
+    slot.changed = [first = std::move(slot.changed), second = std::move(behaviour.changed)](const FeatureValue& v) {
+      first(v);
+      second(v);
+    };
+  } else if (behaviour.changed) {
+    slot.changed = std::move(behaviour.changed);
+  }
   if (behaviour.limits) slot.limits = std::move(behaviour.limits);
 }
 
@@ -553,6 +577,13 @@ nlohmann::json CameraDevice::snapshot_user_set() {
 std::vector<std::string> CameraDevice::restore_user_set(const nlohmann::json& snapshot) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> rejected;
+  // A user set holds the exposure and gain beside their auto modes: loading
+  // it sets both whatever the auto modes were (their lock is for clients).
+  restoring_user_set_ = true;
+  struct EndRestore {
+    bool& flag;
+    ~EndRestore() { flag = false; }
+  } end_restore{restoring_user_set_};
   // Order matters for dependent ranges (offsets after sizes would fail when
   // shrinking): apply in declaration order, then once more for what failed.
   for (int pass = 0; pass < 2; ++pass) {

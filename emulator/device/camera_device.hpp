@@ -134,6 +134,8 @@ class CameraDevice {
   FeatureValue current(const FeatureDeclaration& feature, const std::string& selector_entry = "");
   Limits limits_of(const FeatureDeclaration& feature);
   gvcp::Status check_value(const FeatureDeclaration& feature, const FeatureValue& value);
+  // A locked_unless lock that holds now (never while a user set is loaded).
+  bool locked_by_enumeration(const FeatureDeclaration& feature);
   gvcp::Status store(const FeatureDeclaration& feature, const FeatureValue& value, const std::string& selector_entry);
   gvcp::Status read_byte_range(uint32_t address, std::span<uint8_t> out);
   gvcp::Status write_bootstrap(uint32_t address, std::span<const uint8_t> data);
@@ -146,6 +148,7 @@ class CameraDevice {
   ControlChannel control_;
   std::recursive_mutex mutex_;
   bool streaming_ = false;
+  bool restoring_user_set_ = false;
 
   std::array<uint8_t, 0x10000> bootstrap_{};
   std::vector<BootstrapRange> bootstrap_ranges_;

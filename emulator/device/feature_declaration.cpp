@@ -111,6 +111,14 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   } else if (!host_lock.empty()) {
     fail(f.name, "host_lock", "must be while_grabbing, while_grabbing_continuously or until_grabbing");
   }
+  if (item.contains("locked_unless")) {
+    const auto& lock = item["locked_unless"];
+    if (!lock.is_object() || !lock.contains("feature") || !lock["feature"].is_string() || !lock.contains("entry") ||
+        !lock["entry"].is_string())
+      fail(f.name, "locked_unless", "must be {\"feature\": enumeration, \"entry\": the entry that unlocks}");
+    f.locked_unless = LockUnless{lock["feature"].get<std::string>(), lock["entry"].get<std::string>()};
+    if (f.host_lock != HostLock::None) fail(f.name, "locked_unless", "a feature has one lock: not with host_lock too");
+  }
   if (item.contains("selects")) {
     if (!item["selects"].is_array()) fail(f.name, "selects", "must be a list of feature names");
     for (const auto& name : item["selects"]) {
@@ -169,6 +177,8 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
 
 }  // namespace
 
+std::string unless_lock_node_name(const LockUnless& lock) { return lock.feature + "Not" + lock.entry; }
+
 const EnumEntry* FeatureDeclaration::entry_by_name(const std::string& entry_name) const {
   for (const auto& e : entries)
     if (e.name == entry_name) return &e;
@@ -201,6 +211,20 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     if (f.host_lock == HostLock::WhileGrabbingContinuously &&
         (!mode || mode->type != FeatureType::Enumeration || !mode->address || !mode->entry_by_name(kLockFreeAcquisitionMode)))
       fail(f.name, "host_lock", "needs an AcquisitionMode enumeration with a register and a SingleFrame entry");
+  }
+  // A locked_unless lock reads an enumeration's register; its formula node
+  // must not take a feature's name.
+  for (const auto& f : catalog.features_) {
+    if (!f.locked_unless) continue;
+    const auto* by = catalog.find(f.locked_unless->feature);
+    if (!by || by->type != FeatureType::Enumeration || !by->address || !by->selector.empty())
+      fail(f.name, "locked_unless", "'" + f.locked_unless->feature + "' is not an enumeration with a register of its own");
+    if (by->name == f.name) fail(f.name, "locked_unless", "a feature cannot lock itself");
+    if (!by->entry_by_name(f.locked_unless->entry))
+      fail(f.name, "locked_unless", "'" + f.locked_unless->feature + "' has no entry '" + f.locked_unless->entry + "'");
+    if (f.converter || f.host_side || !f.writable()) fail(f.name, "locked_unless", "only a writable feature with a register");
+    if (catalog.find(unless_lock_node_name(*f.locked_unless)))
+      fail(f.name, "locked_unless", "its XML formula '" + unless_lock_node_name(*f.locked_unless) + "' is a feature's name");
   }
   std::map<std::string, std::string> listed_by;  // feature -> the host-side selector that lists it
   for (const auto& f : catalog.features_)

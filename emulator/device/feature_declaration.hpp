@@ -34,6 +34,15 @@ struct BitField {
   uint64_t mask() const { return ((msb - lsb + 1) >= 64 ? ~0ull : ((1ull << (msb - lsb + 1)) - 1)) << lsb; }
 };
 
+// The feature is locked (the camera refuses writes; pIsLocked in the XML)
+// unless an enumeration has one entry: as Basler's camera locks
+// ExposureTimeRaw while ExposureAuto is not Off, and GainRaw while GainAuto is
+// not Off.
+struct LockUnless {
+  std::string feature;  // an enumeration with a register
+  std::string entry;    // the entry that unlocks
+};
+
 struct Converter {
   std::string of;     // feature that holds the value
   double scale = 1;   // this = of * scale
@@ -71,6 +80,7 @@ struct FeatureDeclaration {
   bool host_side = false;
   std::string visibility;            // GenICam Visibility; empty: the schema's default (Beginner)
   HostLock host_lock = HostLock::None;
+  std::optional<LockUnless> locked_unless;
   // Features this selector selects in the XML (pSelected) without a copy per
   // entry: those of a host-side selector (one entry, nothing to switch), or
   // commands and values that act on a device-side selector's current entry.
@@ -127,6 +137,8 @@ inline constexpr const char* kLockFreeAcquisitionMode = "SingleFrame";
 // no feature may take these names.
 inline constexpr const char* kLockedOutsideSingleFrame = "TLParamsLockedOutsideSingleFrame";
 inline constexpr const char* kUnlocked = "TLParamsUnlocked";
+// The XML's formula node for a locked_unless lock ("ExposureAutoNotOff").
+std::string unless_lock_node_name(const LockUnless& lock);
 
 const char* to_string(FeatureType type);
 const char* to_string(Access access);

@@ -164,6 +164,7 @@ class Generator {
     }
     if (!feature.visibility.empty()) xml_.leaf("Visibility", feature.visibility);
     if (const char* lock = lock_node_name(feature.host_lock)) xml_.leaf("pIsLocked", lock);
+    if (feature.locked_unless) xml_.leaf("pIsLocked", device::unless_lock_node_name(*feature.locked_unless));
     // A value node (host side) is RW by nature: a constant is imposed RO.
     const Access natural = feature.host_side ? Access::ReadWrite : register_access(feature);
     if (natural != feature.access) xml_.leaf("ImposedAccessMode", access_text(feature.access));
@@ -175,6 +176,25 @@ class Generator {
   }
 
   void write_feature(const FeatureDeclaration& feature) {
+    write_feature_nodes(feature);
+    if (feature.locked_unless) write_unless_lock(*feature.locked_unless);
+  }
+
+  // Locked unless an enumeration has one entry: a formula over the
+  // enumeration's register, written once for all the features it locks.
+  // (Basler's XML reads a lock bit the camera computes; the formula gives a
+  // client the same answer.)
+  void write_unless_lock(const device::LockUnless& lock) {
+    const std::string name = device::unless_lock_node_name(lock);
+    if (!written_unless_locks_.insert(name).second) return;
+    const auto& by = catalog_.at(lock.feature);
+    xml_.open("IntSwissKnife", {{"Name", name}});
+    xml_.leaf("pVariable", value_register_name(by), {{"Name", "MODE"}});
+    xml_.leaf("Formula", "(MODE = " + decimal(by.entry_by_name(lock.entry)->value) + ") ? 0 : 1");
+    xml_.close();
+  }
+
+  void write_feature_nodes(const FeatureDeclaration& feature) {
     if (feature.converter) return write_converter(feature);
     switch (feature.type) {
       case FeatureType::Integer: return write_integer(feature);
@@ -438,6 +458,7 @@ class Generator {
   const FeatureCatalog& catalog_;
   const GenicamIdentity& identity_;
   XmlWriter xml_;
+  std::set<std::string> written_unless_locks_;
 };
 
 }  // namespace

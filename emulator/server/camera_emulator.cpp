@@ -4,6 +4,7 @@
 #include "camemu/stream/chunk_layout.hpp"
 #include "camemu/stream/fault_injector.hpp"
 #include "device/bootstrap_layout.hpp"
+#include "device/auto_function_rules.hpp"
 #include "device/image_format_rules.hpp"
 #include "genicam/first_url.hpp"
 #include "genicam/genicam_xml.hpp"
@@ -215,6 +216,7 @@ void CameraEmulator::build_device() {
   device_ = std::make_unique<device::CameraDevice>(device::FeatureCatalog::embedded(), identity);
   device_->force("DeviceFirmwareVersion", identity.firmware_version);
   device::attach_image_format_rules(*device_);
+  device::attach_auto_function_rules(*device_);
   user_sets_ = std::make_unique<device::UserSets>(*device_, *state_);
   auto problems = user_sets_->restore_at_start();
   std::lock_guard lock(startup_problems_mutex_);
@@ -309,8 +311,15 @@ void CameraEmulator::register_routes() {
     if (!request.body.is_object() || !request.body.contains("value")) throw ApiError(400, "value: missing");
     const auto value = device::value_from_json(*f, request.body["value"]);
     const auto status = device_->set(f->name, value);
-    if (status != gvcp::Status::Success)
-      throw ApiError(400, "value: " + f->name + " refused the value (" + gvcp::to_string(status) + ")");
+    if (status != gvcp::Status::Success) {
+      // A value an auto function adjusts: say which one holds it.
+      const auto& stored = f->converter ? device_->catalog().at(f->converter->of) : *f;
+      const std::string reason =
+          stored.locked_unless && device_->get_enum(stored.locked_unless->feature) != stored.locked_unless->entry
+              ? ": locked while " + stored.locked_unless->feature + " is not " + stored.locked_unless->entry
+              : "";
+      throw ApiError(400, "value: " + f->name + " refused the value (" + gvcp::to_string(status) + ")" + reason);
+    }
     return nlohmann::json{{"name", f->name}, {"value", f->readable() ? device::value_to_json(*f, device_->get(f->name)) : request.body["value"]}};
   });
 }

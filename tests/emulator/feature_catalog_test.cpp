@@ -49,7 +49,8 @@ TEST(FeatureCatalogHostSide, AHostSideNodeNeedsNoRegisterAndStaysOutOfUserSets) 
 }
 
 TEST(FeatureCatalogHostSide, TheEmbeddedCatalogDeclaresTheTransportLayerLock) {
-  const auto* lock = FeatureCatalog::embedded().find(kTransportLayerLock);
+  const auto catalog = FeatureCatalog::embedded();  // find() points into it: keep it alive
+  const auto* lock = catalog.find(kTransportLayerLock);
   ASSERT_NE(lock, nullptr);
   EXPECT_TRUE(lock->host_side);
   EXPECT_EQ(lock->type, FeatureType::Integer);
@@ -160,6 +161,44 @@ TEST(FeatureCatalogHostSide, HostSideSelectorsSelectOnlyThroughTheirList) {
   auto formula_name = packet_size;
   formula_name["name"] = kUnlocked;
   expect_refused(catalog_of({formula_name}), kUnlocked, "name");
+}
+
+// locked_unless names an enumeration with a register and one of its entries;
+// its XML formula node takes a name no feature may have.
+TEST(FeatureCatalogUnlessLock, TheLockNeedsAnEnumerationWithARegisterAndTheEntry) {
+  const nlohmann::json mode{{"name", "ExposureAuto"}, {"category", "TransportLayer"}, {"type", "Enumeration"},
+                            {"address", "0x40424"}, {"access", "RW"}, {"entries", nlohmann::json::array({nlohmann::json::array({"Off", 0}), nlohmann::json::array({"Continuous", 2})})},
+                            {"default", "Off"}, {"description", "Auto."}};
+  nlohmann::json exposure{{"name", "ExposureTimeRaw"}, {"category", "TransportLayer"}, {"type", "Integer"},
+                          {"address", "0x40464"}, {"access", "RW"}, {"min", 24}, {"max", 1000}, {"default", 500},
+                          {"locked_unless", {{"feature", "ExposureAuto"}, {"entry", "Off"}}}, {"description", "Time."}};
+  const auto catalog = FeatureCatalog::from_json(catalog_of({mode, exposure}));
+  ASSERT_TRUE(catalog.at("ExposureTimeRaw").locked_unless);
+  EXPECT_EQ(unless_lock_node_name(*catalog.at("ExposureTimeRaw").locked_unless), "ExposureAutoNotOff");
+
+  auto unknown_entry = exposure;
+  unknown_entry["locked_unless"]["entry"] = "Never";
+  expect_refused(catalog_of({mode, unknown_entry}), "ExposureTimeRaw", "locked_unless");
+  auto unknown_feature = exposure;
+  unknown_feature["locked_unless"]["feature"] = "GainAuto";
+  expect_refused(catalog_of({mode, unknown_feature}), "ExposureTimeRaw", "locked_unless");
+  auto not_an_enumeration = exposure;
+  not_an_enumeration["locked_unless"]["feature"] = "ExposureTimeRaw";
+  expect_refused(catalog_of({mode, not_an_enumeration}), "ExposureTimeRaw", "locked_unless");
+  auto shape = exposure;
+  shape["locked_unless"] = "ExposureAuto";
+  expect_refused(catalog_of({mode, shape}), "ExposureTimeRaw", "locked_unless");
+  auto two_locks = exposure;
+  two_locks["host_lock"] = "while_grabbing";
+  expect_refused(catalog_of({mode, two_locks}), "ExposureTimeRaw", "locked_unless");
+  auto read_only = exposure;
+  read_only["access"] = "RO";
+  expect_refused(catalog_of({mode, read_only}), "ExposureTimeRaw", "locked_unless");
+  auto formula_name = exposure;
+  formula_name["name"] = "ExposureAutoNotOff";
+  formula_name.erase("locked_unless");
+  formula_name["address"] = "0x40484";
+  expect_refused(catalog_of({mode, formula_name, exposure}), "ExposureTimeRaw", "ExposureAutoNotOff");
 }
 
 }  // namespace

@@ -74,6 +74,7 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       std::string access = device::to_string(f.access);
       if (!f.selector.empty()) access += ", per " + f.selector;
       access += host_lock_text(f.host_lock);
+      if (f.locked_unless) access += "; locked unless " + f.locked_unless->feature + " is " + f.locked_unless->entry;
       std::string default_text = f.default_value.is_null() ? "" : (f.default_value.is_string() ? f.default_value.get<std::string>() : f.default_value.dump());
       out << "| " << f.name << " | " << device::to_string(f.type) << " | " << access << " | " << location_of(f) << " | "
           << range_of(f) << " | " << default_text << " | " << f.unit << " | " << f.description << " |\n";

@@ -1,0 +1,127 @@
+#include "acquisition/auto_functions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "device/auto_function_rules.hpp"
+
+namespace camemu::acquisition {
+namespace {
+
+AutoMode mode_of(const std::string& entry) {
+  return entry == "Once" ? AutoMode::once : entry == "Continuous" ? AutoMode::continuous : AutoMode::off;
+}
+
+}  // namespace
+
+AutoStep next_auto_step(const AutoFunctionSettings& s, const FrameExposure& frame, double measured_mean,
+                        double db_per_gain_raw) {
+  AutoStep step;
+  step.reached = std::abs(measured_mean - s.target) <= s.tolerance;
+  const bool exposure_on = s.exposure != AutoMode::off, gain_on = s.gain != AutoMode::off;
+  if (step.reached || !(exposure_on || gain_on)) return step;
+
+  // Log brightness: ln(exposure time) + ln(linear gain), the gain being
+  // db_per_gain_raw dB per raw step. A black frame (mean 0) still gives a
+  // finite step.
+  const double ln_gain_per_raw = db_per_gain_raw * std::log(10.0) / 20.0;
+  const double measured = std::max(measured_mean, 0.5);
+  const double wanted = std::log(std::max(frame.exposure_us, 1.0)) + frame.gain_raw * ln_gain_per_raw +
+                        s.step_fraction * std::log(s.target / measured);
+  const auto exposure_for = [&](int gain_raw) {
+    return std::clamp(std::exp(wanted - gain_raw * ln_gain_per_raw), s.exposure_lower_us, s.exposure_upper_us);
+  };
+  const auto gain_for = [&](double exposure_us) {
+    if (!(ln_gain_per_raw > 0)) return std::clamp(frame.gain_raw, s.gain_lower, s.gain_upper);
+    const double raw = (wanted - std::log(exposure_us)) / ln_gain_per_raw;
+    return static_cast<int>(std::clamp(std::lround(raw), long{s.gain_lower}, long{s.gain_upper}));
+  };
+
+  double exposure_us = frame.exposure_us;
+  int gain_raw = frame.gain_raw;
+  if (exposure_on && gain_on) {
+    if (s.gain_first) {
+      gain_raw = gain_for(s.exposure_lower_us);
+      exposure_us = exposure_for(gain_raw);
+    } else {
+      exposure_us = exposure_for(s.gain_lower);
+      gain_raw = gain_for(exposure_us);
+    }
+  } else if (exposure_on) {
+    exposure_us = exposure_for(frame.gain_raw);
+  } else {
+    gain_raw = gain_for(frame.exposure_us);
+  }
+  if (exposure_on) step.exposure_raw = std::llround(exposure_us);
+  if (gain_on) step.gain_raw = gain_raw;
+  return step;
+}
+
+AutoFunctions::AutoFunctions(device::CameraDevice& device, const nlohmann::json& config, double db_per_gain_raw)
+    : device_(device),
+      once_max_frames_(config.at("once_max_frames").get<int>()),
+      tolerance_8bit_(config.at("tolerance_8bit").get<double>()),
+      db_per_gain_raw_(db_per_gain_raw) {}
+
+void AutoFunctions::attach_features() {
+  device_.attach("ExposureAuto", {.changed = [this](const device::FeatureValue&) { exposure_once_frames_ = 0; }});
+  device_.attach("GainAuto", {.changed = [this](const device::FeatureValue&) { gain_once_frames_ = 0; }});
+}
+
+std::optional<SensorArea> AutoFunctions::intensity_area() {
+  for (const auto& entry : device_.catalog().at("AutoFunctionAOISelector").entries) {
+    if (device_.get_int("AutoFunctionAOIUsageIntensity", entry.name) == 0) continue;
+    return SensorArea{device_.get_int("AutoFunctionAOIOffsetX", entry.name), device_.get_int("AutoFunctionAOIOffsetY", entry.name),
+                      device_.get_int("AutoFunctionAOIWidth", entry.name), device_.get_int("AutoFunctionAOIHeight", entry.name)};
+  }
+  return std::nullopt;
+}
+
+AutoFunctionSettings AutoFunctions::read_settings(const stream::ImageSettings& image_settings) {
+  AutoFunctionSettings s;
+  s.exposure = mode_of(device_.get_enum("ExposureAuto"));
+  s.gain = mode_of(device_.get_enum("GainAuto"));
+  s.target = static_cast<double>(device_.get_int("AutoTargetValue"));
+  s.tolerance = tolerance_8bit_ * static_cast<double>(device::auto_target_scale(static_cast<int64_t>(image_settings.pixel_format)));
+  s.step_fraction = device_.get_float("GrayValueAdjustmentDampingAbs") / device_.limits("GrayValueAdjustmentDampingAbs").max;
+  s.exposure_lower_us = device_.get_float("AutoExposureTimeAbsLowerLimit");
+  s.exposure_upper_us = device_.get_float("AutoExposureTimeAbsUpperLimit");
+  s.gain_lower = static_cast<int>(device_.get_int("AutoGainRawLowerLimit"));
+  s.gain_upper = static_cast<int>(device_.get_int("AutoGainRawUpperLimit"));
+  s.gain_first = device_.get_enum("AutoFunctionProfile") == "ExposureMinimum";
+  return s;
+}
+
+void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
+                                const FrameExposure& frame) {
+  // One consistent view of the settings, and no host write between reading
+  // them and writing the results (a host that turns Once into Continuous
+  // meanwhile must not be overwritten with Off).
+  std::lock_guard lock(device_.mutex());
+  const AutoFunctionSettings s = read_settings(image_settings);
+  if (s.exposure == AutoMode::off && s.gain == AutoMode::off) return;
+  // The target is on the current pixel format's gray scale: a frame made
+  // before a change of bit depth is not measured against it.
+  const bool same_scale = device::auto_target_scale(static_cast<int64_t>(image_settings.pixel_format)) ==
+                          device::auto_target_scale(device_.get_int("PixelFormat"));
+  const auto area = intensity_area();
+  // No AOI measured, or no overlap with the image AOI: the manual values stay
+  // ("the current manual setting ... will control"); a Once still counts the frame.
+  const std::optional<double> mean = area && same_scale ? mean_gray_value(image, image_settings, *area) : std::nullopt;
+  AutoStep step;
+  if (mean) {
+    step = next_auto_step(s, frame, *mean, db_per_gain_raw_);
+    if (step.exposure_raw) device_.force("ExposureTimeRaw", *step.exposure_raw);
+    if (step.gain_raw) device_.force("GainRaw", int64_t{*step.gain_raw});
+  }
+  // Once: "adjusted until the target is reached or after at most 30 images,
+  // then set to Off" (docs.baslerweb.com/exposure-auto), keeping the values.
+  const auto turn_off = [this](const char* feature) {
+    device_.force(feature, int64_t{device_.catalog().at(feature).entry_by_name("Off")->value});
+  };
+  if (s.exposure == AutoMode::once && (step.reached || ++exposure_once_frames_ >= once_max_frames_)) turn_off("ExposureAuto");
+  if (s.gain == AutoMode::once && (step.reached || ++gain_once_frames_ >= once_max_frames_)) turn_off("GainAuto");
+}
+
+}  // namespace camemu::acquisition
