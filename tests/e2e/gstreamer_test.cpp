@@ -212,5 +212,39 @@ TEST_F(AravisSrcTest, CapsAndPropertiesConfigureRoiMono12ExposureAndFrameRate) {
   EXPECT_GT(highest - lowest, 100u) << "frames are nearly constant: " << lowest << ".." << highest;
 }
 
+// aravissrc's exposure-auto property (on = Continuous) with a target given
+// through its features string: the frames the pipeline gets start at the
+// default exposure and end at the target brightness.
+TEST_F(AravisSrcTest, ExposureAutoBringsTheFramesToTheTargetBrightness) {
+  constexpr int kBuffers = 40, kWidth = 1024, kHeight = 512, kTarget = 160;
+  const auto frames_file = work_.path() / "frames.raw";
+  const auto run = launch({"aravissrc", "camera-name=127.0.0.1", "num-buffers=" + std::to_string(kBuffers),
+                           "exposure-auto=on", "features=AutoTargetValue=" + std::to_string(kTarget), "!",
+                           "video/x-raw,format=GRAY8,width=" + std::to_string(kWidth) + ",height=" +
+                               std::to_string(kHeight) + ",framerate=30/1",
+                           "!", "filesink", "location=" + frames_file.string()});
+  ASSERT_FALSE(run.timed_out) << run.output();
+  ASSERT_EQ(run.exit_code, 0) << run.output();
+
+  std::ifstream file(frames_file, std::ios::binary);
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  constexpr std::size_t kFrameBytes = std::size_t(kWidth) * kHeight;
+  ASSERT_EQ(bytes.size(), kBuffers * kFrameBytes);
+  std::vector<double> means;
+  for (std::size_t frame = 0; frame < kBuffers; ++frame) {
+    double sum = 0;
+    for (std::size_t i = frame * kFrameBytes; i < (frame + 1) * kFrameBytes; ++i) sum += bytes[i];
+    means.push_back(sum / kFrameBytes);
+  }
+  EXPECT_LT(means.front(), kTarget - 40.0) << "the first frame is already near the target: " << ::testing::PrintToString(means);
+  for (int i = kBuffers - 10; i < kBuffers; ++i)
+    EXPECT_NEAR(means[i], kTarget, 4.0) << "frame " << i << " of " << ::testing::PrintToString(means);
+  const auto features = read_features({"ExposureAuto", "AutoTargetValue", "ExposureTimeAbs"});
+  EXPECT_EQ(features.count("ExposureAuto") ? features.at("ExposureAuto") : "", "Continuous");
+  EXPECT_EQ(features.count("AutoTargetValue") ? features.at("AutoTargetValue") : "", std::to_string(kTarget));
+  EXPECT_GT(features.count("ExposureTimeAbs") ? std::stod(features.at("ExposureTimeAbs")) : 0.0, 5000.0)
+      << "brighter than the default exposure gives needs a longer exposure";
+}
+
 }  // namespace
 }  // namespace camemu::e2e
