@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <stdexcept>
 
 #include "device/auto_function_rules.hpp"
 
@@ -27,15 +28,16 @@ AutoStep next_auto_step(const AutoFunctionSettings& s, const FrameExposure& fram
   // finite step.
   const double ln_gain_per_raw = db_per_gain_raw * std::log(10.0) / 20.0;
   const double measured = std::max(measured_mean, 0.5);
+  const double fraction = std::isfinite(s.step_fraction) ? std::clamp(s.step_fraction, 0.0, 1.0) : 0.0;
   const double wanted = std::log(std::max(frame.exposure_us, 1.0)) + frame.gain_raw * ln_gain_per_raw +
-                        s.step_fraction * std::log(s.target / measured);
+                        fraction * std::log(std::max(s.target, 0.5) / measured);
   const auto exposure_for = [&](int gain_raw) {
     return std::clamp(std::exp(wanted - gain_raw * ln_gain_per_raw), s.exposure_lower_us, s.exposure_upper_us);
   };
   const auto gain_for = [&](double exposure_us) {
-    if (!(ln_gain_per_raw > 0)) return std::clamp(frame.gain_raw, s.gain_lower, s.gain_upper);
-    const double raw = (wanted - std::log(exposure_us)) / ln_gain_per_raw;
-    return static_cast<int>(std::clamp(std::lround(raw), long{s.gain_lower}, long{s.gain_upper}));
+    const double raw = (wanted - std::log(std::max(exposure_us, 1.0))) / ln_gain_per_raw;
+    if (!(ln_gain_per_raw > 0) || !std::isfinite(raw)) return std::clamp(frame.gain_raw, s.gain_lower, s.gain_upper);
+    return static_cast<int>(std::clamp(std::round(raw), double(s.gain_lower), double(s.gain_upper)));
   };
 
   double exposure_us = frame.exposure_us;
@@ -53,7 +55,7 @@ AutoStep next_auto_step(const AutoFunctionSettings& s, const FrameExposure& fram
   } else {
     gain_raw = gain_for(frame.exposure_us);
   }
-  if (exposure_on) step.exposure_raw = std::llround(exposure_us);
+  if (exposure_on && std::isfinite(exposure_us)) step.exposure_raw = std::llround(exposure_us);
   if (gain_on) step.gain_raw = gain_raw;
   return step;
 }
@@ -62,11 +64,21 @@ AutoFunctions::AutoFunctions(device::CameraDevice& device, const nlohmann::json&
     : device_(device),
       once_max_frames_(config.at("once_max_frames").get<int>()),
       tolerance_8bit_(config.at("tolerance_8bit").get<double>()),
-      db_per_gain_raw_(db_per_gain_raw) {}
+      db_per_gain_raw_(db_per_gain_raw) {
+  if (once_max_frames_ < 1) throw std::invalid_argument("camera.auto_functions.once_max_frames: must be at least 1");
+  if (!(tolerance_8bit_ >= 0) || !std::isfinite(tolerance_8bit_))
+    throw std::invalid_argument("camera.auto_functions.tolerance_8bit: must be a gray value of 0 or more");
+}
 
 void AutoFunctions::attach_features() {
-  device_.attach("ExposureAuto", {.changed = [this](const device::FeatureValue&) { exposure_once_frames_ = 0; }});
-  device_.attach("GainAuto", {.changed = [this](const device::FeatureValue&) { gain_once_frames_ = 0; }});
+  device_.attach_more("ExposureAuto", {.changed = [this](const device::FeatureValue&) {
+                         exposure_once_frames_ = 0;
+                         ++mode_writes_;
+                       }});
+  device_.attach_more("GainAuto", {.changed = [this](const device::FeatureValue&) {
+                         gain_once_frames_ = 0;
+                         ++mode_writes_;
+                       }});
 }
 
 std::optional<SensorArea> AutoFunctions::intensity_area() {
@@ -95,20 +107,34 @@ AutoFunctionSettings AutoFunctions::read_settings(const stream::ImageSettings& i
 
 void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
                                 const FrameExposure& frame) {
-  // One consistent view of the settings, and no host write between reading
-  // them and writing the results (a host that turns Once into Continuous
-  // meanwhile must not be overwritten with Off).
-  std::lock_guard lock(device_.mutex());
-  const AutoFunctionSettings s = read_settings(image_settings);
-  if (s.exposure == AutoMode::off && s.gain == AutoMode::off) return;
-  // The target is on the current pixel format's gray scale: a frame made
-  // before a change of bit depth is not measured against it.
-  const bool same_scale = device::auto_target_scale(static_cast<int64_t>(image_settings.pixel_format)) ==
-                          device::auto_target_scale(device_.get_int("PixelFormat"));
-  const auto area = intensity_area();
+  // Settings and AOI in one consistent view, under the device's lock...
+  AutoFunctionSettings s;
+  std::optional<SensorArea> area;
+  uint64_t mode_writes = 0;
+  {
+    std::lock_guard lock(device_.mutex());
+    if (device_.get_int("ExposureAuto") == off_value("ExposureAuto") && device_.get_int("GainAuto") == off_value("GainAuto"))
+      return;
+    s = read_settings(image_settings);
+    // The target is on the current pixel format's gray scale: a frame made
+    // before a change of bit depth is not measured against it. Test images
+    // do not depend on exposure or gain (Basler: "the camera's analog
+    // features ... have no effect"): measuring one would only drive the
+    // values to a limit.
+    const bool same_scale = device::auto_target_scale(static_cast<int64_t>(image_settings.pixel_format)) ==
+                            device::auto_target_scale(device_.get_int("PixelFormat"));
+    if (same_scale && image_settings.test_image == stream::TestImage::off) area = intensity_area();
+    mode_writes = mode_writes_;
+  }
+  // ...the measurement (milliseconds for a full frame) without it, so hosts
+  // and the exposure thread are not kept waiting...
   // No AOI measured, or no overlap with the image AOI: the manual values stay
   // ("the current manual setting ... will control"); a Once still counts the frame.
-  const std::optional<double> mean = area && same_scale ? mean_gray_value(image, image_settings, *area) : std::nullopt;
+  const std::optional<double> mean = area ? mean_gray_value(image, image_settings, *area) : std::nullopt;
+  // ...and the result applied only if no host chose another mode meanwhile
+  // (turning Once into Continuous must not be overwritten with Off).
+  std::lock_guard lock(device_.mutex());
+  if (mode_writes != mode_writes_) return;
   AutoStep step;
   if (mean) {
     step = next_auto_step(s, frame, *mean, db_per_gain_raw_);
@@ -117,11 +143,14 @@ void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::Im
   }
   // Once: "adjusted until the target is reached or after at most 30 images,
   // then set to Off" (docs.baslerweb.com/exposure-auto), keeping the values.
-  const auto turn_off = [this](const char* feature) {
-    device_.force(feature, int64_t{device_.catalog().at(feature).entry_by_name("Off")->value});
-  };
-  if (s.exposure == AutoMode::once && (step.reached || ++exposure_once_frames_ >= once_max_frames_)) turn_off("ExposureAuto");
-  if (s.gain == AutoMode::once && (step.reached || ++gain_once_frames_ >= once_max_frames_)) turn_off("GainAuto");
+  if (s.exposure == AutoMode::once && (step.reached || ++exposure_once_frames_ >= once_max_frames_))
+    device_.force("ExposureAuto", off_value("ExposureAuto"));
+  if (s.gain == AutoMode::once && (step.reached || ++gain_once_frames_ >= once_max_frames_))
+    device_.force("GainAuto", off_value("GainAuto"));
+}
+
+int64_t AutoFunctions::off_value(const char* feature) const {
+  return device_.catalog().at(feature).entry_by_name("Off")->value;
 }
 
 }  // namespace camemu::acquisition

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <optional>
 
 namespace camemu::acquisition {
@@ -74,7 +75,11 @@ class AutoFunctions {
   int once_max_frames_;
   double tolerance_8bit_;
   double db_per_gain_raw_;
+  int64_t off_value(const char* feature) const;
+
   std::atomic<int> exposure_once_frames_{0}, gain_once_frames_{0};
+  // Writes of ExposureAuto or GainAuto by hosts (user sets included).
+  std::atomic<uint64_t> mode_writes_{0};
 };
 
 }  // namespace camemu::acquisition

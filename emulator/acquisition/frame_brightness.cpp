@@ -49,9 +49,17 @@ std::optional<double> mean_gray_value(std::span<const uint8_t> image, const stre
         for (int64_t i = 0; i < columns.count; ++i) row_sum += (uint32_t{p[2 * i]} | uint32_t{p[2 * i + 1]} << 8) & 0x0FFF;
         break;
       }
-      case stream::PixelFormat::mono12_packed:
-        for (int64_t i = 0; i < columns.count; ++i) row_sum += packed_pixel(data, first_pixel + uint64_t(i));
+      case stream::PixelFormat::mono12_packed: {
+        // Whole pairs three bytes at a time; a row may start or end in the
+        // middle of a pair (odd widths, odd overlap edges).
+        uint64_t i = first_pixel;
+        const uint64_t end = first_pixel + uint64_t(columns.count);
+        if (i % 2 == 1) row_sum += packed_pixel(data, i++);
+        for (const uint8_t* pair = data + i / 2 * 3; i + 1 < end; i += 2, pair += 3)
+          row_sum += ((uint32_t{pair[0]} << 4) | (pair[1] & 0x0F)) + ((uint32_t{pair[2]} << 4) | (pair[1] >> 4));
+        if (i < end) row_sum += packed_pixel(data, i);
         break;
+      }
     }
     sum += row_sum;
   }

@@ -56,7 +56,7 @@ void attach_auto_function_rules(CameraDevice& device) {
   // 2048 in Mono12. (Basler does not document this; the 12-bit range is the
   // 8-bit one times 16, so the rescaled value is always valid.)
   auto previous_format = std::make_shared<int64_t>(0);
-  device.attach("PixelFormat", {.validate = [rules, previous_format](const FeatureValue&) {
+  device.attach_more("PixelFormat", {.validate = [rules, previous_format](const FeatureValue&) {
                                   *previous_format = rules->device.get_int("PixelFormat");
                                   return Status::Success;
                                 },
@@ -83,7 +83,7 @@ void attach_auto_function_rules(CameraDevice& device) {
                   return Limits{0, static_cast<double>(rules->binned_sensor_height() - rules->device.get_int("AutoFunctionAOIHeight")), 1};
                 }});
   auto previous_binning = std::make_shared<std::pair<int64_t, int64_t>>(1, 1);
-  device.attach("BinningHorizontal", {.validate = [rules, previous_binning](const FeatureValue&) {
+  device.attach_more("BinningHorizontal", {.validate = [rules, previous_binning](const FeatureValue&) {
                                         previous_binning->first = rules->device.get_int("BinningHorizontal");
                                         return Status::Success;
                                       },
@@ -91,7 +91,7 @@ void attach_auto_function_rules(CameraDevice& device) {
                                         rules->rebin_aois("AutoFunctionAOIWidth", "AutoFunctionAOIOffsetX", previous_binning->first,
                                                           std::get<int64_t>(v), rules->binned_sensor_width());
                                       }});
-  device.attach("BinningVertical", {.validate = [rules, previous_binning](const FeatureValue&) {
+  device.attach_more("BinningVertical", {.validate = [rules, previous_binning](const FeatureValue&) {
                                       previous_binning->second = rules->device.get_int("BinningVertical");
                                       return Status::Success;
                                     },
@@ -105,11 +105,11 @@ void attach_auto_function_rules(CameraDevice& device) {
   // while the other is on.
   const int64_t timed = device.catalog().at("ExposureMode").entry_by_name("Timed")->value;
   const int64_t auto_off = device.catalog().at("ExposureAuto").entry_by_name("Off")->value;
-  device.attach("ExposureAuto", {.validate = [rules, timed, auto_off](const FeatureValue& v) {
+  device.attach_more("ExposureAuto", {.validate = [rules, timed, auto_off](const FeatureValue& v) {
                   return std::get<int64_t>(v) != auto_off && rules->device.get_int("ExposureMode") != timed
                              ? Status::AccessDenied : Status::Success;
                 }});
-  device.attach("ExposureMode", {.validate = [rules, timed, auto_off](const FeatureValue& v) {
+  device.attach_more("ExposureMode", {.validate = [rules, timed, auto_off](const FeatureValue& v) {
                   return std::get<int64_t>(v) != timed && rules->device.get_int("ExposureAuto") != auto_off
                              ? Status::AccessDenied : Status::Success;
                 }});

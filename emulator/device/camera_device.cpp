@@ -320,6 +320,23 @@ bool CameraDevice::locked_by_enumeration(const FeatureDeclaration& feature) {
 }
 
 Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue& value, const std::string& selector_entry) {
+  // A copy written for an explicit entry (user sets, the bench API's
+  // set_selected) is checked as that entry: the selector points at it
+  // meanwhile, so limits that read sibling features (an AOI's width and
+  // offset) read that entry's. It is set back afterwards.
+  if (!selector_entry.empty() && !feature.selector.empty()) {
+    const auto& selector = catalog_.at(feature.selector);
+    const EnumEntry* entry = selector.entry_by_name(selector_entry);
+    if (!entry) throw std::invalid_argument(feature.selector + ": no entry '" + selector_entry + "'");
+    FeatureValue& selected = storage(selector).copies[0];
+    struct Reselect {
+      FeatureValue& slot;
+      FeatureValue chosen;
+      ~Reselect() { slot = chosen; }
+    } reselect{selected, selected};
+    selected = entry->value;
+    return store(feature, value, "");
+  }
   if (!feature.writable()) return Status::WriteProtect;
   if (feature.locked_while_streaming && streaming_) return Status::AccessDenied;
   if (locked_by_enumeration(feature)) return Status::AccessDenied;
@@ -526,9 +543,17 @@ void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   feature_named(name);  // throws for an unknown feature
   auto& slot = behaviours_[name];
   if (behaviour.read) slot.read = std::move(behaviour.read);
-  // Several device rules may watch one feature (the image format rules and
-  // the auto functions both follow binning): validations all must pass, and
-  // every reaction runs, in the order attached.
+  if (behaviour.validate) slot.validate = std::move(behaviour.validate);
+  if (behaviour.changed) slot.changed = std::move(behaviour.changed);
+  if (behaviour.limits) slot.limits = std::move(behaviour.limits);
+}
+
+void CameraDevice::attach_more(const std::string& name, FeatureBehaviour behaviour) {
+  std::lock_guard lock(mutex_);
+  feature_named(name);  // throws for an unknown feature
+  if (behaviour.read || behaviour.limits)
+    throw std::logic_error(name + ": a feature has one read and one limits behaviour; attach() them");
+  auto& slot = behaviours_[name];
   if (behaviour.validate && slot.validate) {
     slot.validate = [first = std::move(slot.validate), second = std::move(behaviour.validate)](const FeatureValue& v) {
       const Status s = first(v);
@@ -545,7 +570,6 @@ void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   } else if (behaviour.changed) {
     slot.changed = std::move(behaviour.changed);
   }
-  if (behaviour.limits) slot.limits = std::move(behaviour.limits);
 }
 
 void CameraDevice::set_streaming(bool streaming) {
@@ -579,11 +603,12 @@ std::vector<std::string> CameraDevice::restore_user_set(const nlohmann::json& sn
   std::vector<std::string> rejected;
   // A user set holds the exposure and gain beside their auto modes: loading
   // it sets both whatever the auto modes were (their lock is for clients).
-  restoring_user_set_ = true;
-  struct EndRestore {
+  struct RestoreScope {
     bool& flag;
-    ~EndRestore() { flag = false; }
-  } end_restore{restoring_user_set_};
+    bool before;
+    ~RestoreScope() { flag = before; }
+  } restore_scope{restoring_user_set_, restoring_user_set_};
+  restoring_user_set_ = true;
   // Order matters for dependent ranges (offsets after sizes would fail when
   // shrinking): apply in declaration order, then once more for what failed.
   for (int pass = 0; pass < 2; ++pass) {

@@ -83,7 +83,13 @@ class CameraDevice {
   Limits limits(const std::string& feature);
 
   // --- Behaviours and hooks ---
+  // The feature's behaviours: what is given replaces what was attached.
   void attach(const std::string& feature, FeatureBehaviour behaviour);
+  // A further rule on a feature another rule already watches (the image
+  // format rules and the auto functions both follow binning): its validate
+  // runs after the others (all must pass), its changed after theirs. Only
+  // validate and changed; attach it once.
+  void attach_more(const std::string& feature, FeatureBehaviour behaviour);
   void on_bootstrap_write(uint32_t address, BootstrapWriteHook hook);
   void on_bootstrap_read(uint32_t address, BootstrapReadHook hook);
   // Runs after any bootstrap word changed through a client or bench write.

@@ -222,7 +222,9 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     if (by->name == f.name) fail(f.name, "locked_unless", "a feature cannot lock itself");
     if (!by->entry_by_name(f.locked_unless->entry))
       fail(f.name, "locked_unless", "'" + f.locked_unless->feature + "' has no entry '" + f.locked_unless->entry + "'");
-    if (f.converter || f.host_side || !f.writable()) fail(f.name, "locked_unless", "only a writable feature with a register");
+    // (Bootstrap registers are written around store(), where the lock is checked.)
+    if (f.converter || f.host_side || !f.writable() || f.in_bootstrap())
+      fail(f.name, "locked_unless", "only a writable feature with a register outside the bootstrap area");
     if (catalog.find(unless_lock_node_name(*f.locked_unless)))
       fail(f.name, "locked_unless", "its XML formula '" + unless_lock_node_name(*f.locked_unless) + "' is a feature's name");
   }

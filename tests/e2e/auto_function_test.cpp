@@ -88,8 +88,11 @@ TEST_F(AutoFunctionTest, ContinuousExposureAutoBringsTheImageMeanToTheTarget) {
   ASSERT_TRUE(aravis_auto(ARV_AUTO_CONTINUOUS));
   EXPECT_EQ(enum_value("ExposureAuto"), "Continuous");
 
-  int settled = 0;
-  const auto means = stream_until(80, [&](double mean) { return std::abs(mean - target) <= 2.0 && ++settled >= 5; });
+  int settled = 0;  // consecutive frames at the target
+  const auto means = stream_until(80, [&](double mean) {
+    settled = std::abs(mean - target) <= 2.0 ? settled + 1 : 0;
+    return settled >= 5;
+  });
   ASSERT_FALSE(means.empty());
   RecordProperty("frames_to_settle", std::to_string(means.size()));
   EXPECT_NEAR(means.back(), double(target), 2.0) << "means: " << ::testing::PrintToString(means);
@@ -161,12 +164,16 @@ TEST_F(AutoFunctionTest, TheAutoFunctionsLockTheValuesTheyAdjust) {
 TEST_F(AutoFunctionTest, TheProfileDecidesWhetherGainOrExposureCarriesTheBrightness) {
   start("127.0.0.50");
   ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000));
+  ASSERT_TRUE(camera().set_integer("GainRaw", 50));  // GainMinimum must take this back to the lower limit
   ASSERT_TRUE(camera().set_integer("AutoTargetValue", 160));
   ASSERT_TRUE(camera().set_float("AutoExposureTimeAbsLowerLimit", 1000));
   ASSERT_TRUE(camera().set_string("AutoFunctionProfile", "GainMinimum"));
   ASSERT_TRUE(aravis_auto(ARV_AUTO_CONTINUOUS, ARV_AUTO_CONTINUOUS));
   int settled = 0;
-  auto near_target = [&](double mean) { return std::abs(mean - 160.0) <= 2.0 && ++settled >= 3; };
+  auto near_target = [&](double mean) {
+    settled = std::abs(mean - 160.0) <= 2.0 ? settled + 1 : 0;
+    return settled >= 3;
+  };
   auto means = stream_until(80, near_target);
   ASSERT_EQ(settled, 3) << ::testing::PrintToString(means);
   EXPECT_EQ(camera().get_integer("GainRaw"), 0);
@@ -174,6 +181,7 @@ TEST_F(AutoFunctionTest, TheProfileDecidesWhetherGainOrExposureCarriesTheBrightn
 
   ASSERT_TRUE(aravis_auto(ARV_AUTO_OFF, ARV_AUTO_OFF));
   ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000));
+  ASSERT_TRUE(camera().set_integer("GainRaw", 0));
   ASSERT_TRUE(camera().set_string("AutoFunctionProfile", "ExposureMinimum"));
   ASSERT_TRUE(aravis_auto(ARV_AUTO_CONTINUOUS, ARV_AUTO_CONTINUOUS));
   settled = 0;

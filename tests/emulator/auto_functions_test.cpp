@@ -239,6 +239,23 @@ TEST_F(AutoFunctionRules, TheAoisStayOnTheSensorAndKeepTheirAreaWhenTheBinningCh
   EXPECT_EQ(device().limits("AutoFunctionAOIOffsetX").max, 2056 - 500);
 }
 
+TEST_F(AutoFunctionRules, AUserSetRestoresEachAoiAgainstItsOwnWidthAndOffset) {
+  using gvcp::Status;
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIWidth", "AOI2", int64_t{112}), Status::Success);
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIOffsetX", "AOI2", int64_t{4000}), Status::Success);
+  const auto saved = device().snapshot_user_set();
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIOffsetX", "AOI2", int64_t{0}), Status::Success);
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIWidth", "AOI1", int64_t{1112}), Status::Success);
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIOffsetX", "AOI1", int64_t{3000}), Status::Success);
+  ASSERT_EQ(device().set("AutoFunctionAOISelector", int64_t{0}), Status::Success);
+  const auto rejected = device().restore_user_set(saved);
+  EXPECT_TRUE(rejected.empty()) << ::testing::PrintToString(rejected);
+  EXPECT_EQ(device().get_int("AutoFunctionAOIOffsetX", "AOI2"), 4000);
+  EXPECT_EQ(device().get_int("AutoFunctionAOIOffsetX", "AOI1"), 0);
+  EXPECT_EQ(device().get_int("AutoFunctionAOIWidth", "AOI1"), 4112);
+  EXPECT_EQ(device().get_enum("AutoFunctionAOISelector"), "AOI1");
+}
+
 TEST_F(AutoFunctionRules, ExposureAutoAndTriggerWidthExposureExcludeEachOther) {
   using gvcp::Status;
   ASSERT_EQ(device().set("ExposureMode", int64_t{2}), Status::Success);  // TriggerWidth
@@ -247,6 +264,75 @@ TEST_F(AutoFunctionRules, ExposureAutoAndTriggerWidthExposureExcludeEachOther) {
   ASSERT_EQ(device().set("ExposureMode", int64_t{1}), Status::Success);
   ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), Status::Success);
   EXPECT_EQ(device().set("ExposureMode", int64_t{2}), Status::AccessDenied);
+}
+
+// ------------------------------------------------------------ after each frame
+
+class AutoFunctionsAfterFrame : public AutoFunctionRules {
+ protected:
+  void SetUp() override {
+    AutoFunctionRules::SetUp();
+    autos_.attach_features();
+    ASSERT_EQ(device().set("ExposureTimeAbs", 2000.0), gvcp::Status::Success);
+    ASSERT_EQ(device().set("GrayValueAdjustmentDampingRaw", int64_t{800}), gvcp::Status::Success);  // full steps
+  }
+  // A uniform Mono8 frame of the default 4096 x 2168 image AOI at (0, 0).
+  void frame_of(uint8_t level, stream::TestImage test_image = stream::TestImage::off) {
+    stream::ImageSettings settings = image_of(64, 32, 0, 0);
+    settings.test_image = test_image;
+    std::vector<uint8_t> image(64 * 32, level);
+    autos_.after_frame(image, settings, {device().get_float("ExposureTimeAbs"), int(device().get_int("GainRaw"))});
+  }
+  AutoFunctions autos_{device(), {{"once_max_frames", 3}, {"tolerance_8bit", 1.0}}, kDbPerRaw};
+};
+
+TEST_F(AutoFunctionsAfterFrame, OnceEndsAtTheTargetAndKeepsTheValue) {
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), gvcp::Status::Success);
+  frame_of(64);  // half the default target of 128
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 4000.0);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Once");
+  frame_of(128);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Off");
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 4000.0);
+  frame_of(64);
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 4000.0) << "Off: nothing moves";
+}
+
+TEST_F(AutoFunctionsAfterFrame, OnceGivesUpAfterTheFrameLimitAndAChoiceOfOnceStartsTheCountAgain) {
+  ASSERT_EQ(device().set("AutoExposureTimeAbsUpperLimit", 3000.0), gvcp::Status::Success);
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), gvcp::Status::Success);
+  frame_of(10);
+  frame_of(10);
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 3000.0) << "held at the upper limit";
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), gvcp::Status::Success);  // Once again: count from 0
+  frame_of(10);
+  frame_of(10);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Once");
+  frame_of(10);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Off") << "the target is out of reach: Off after 3 frames";
+}
+
+TEST_F(AutoFunctionsAfterFrame, FramesThatCannotBeMeasuredChangeNothingButCountForOnce) {
+  ASSERT_EQ(device().set("GainAuto", int64_t{2}), gvcp::Status::Success);
+  frame_of(10, stream::TestImage::fixed_diagonal_8bit);
+  EXPECT_EQ(device().get_int("GainRaw"), 0) << "a test image does not follow the gain";
+  // A frame in the format before a change of bit depth: not on the target's scale.
+  ASSERT_EQ(device().set("PixelFormat", int64_t{0x01100005}), gvcp::Status::Success);
+  frame_of(10);
+  EXPECT_EQ(device().get_int("GainRaw"), 0);
+  ASSERT_EQ(device().set("PixelFormat", int64_t{0x01080001}), gvcp::Status::Success);
+  // AOI1 beside the image AOI (which is 64 x 32 at the origin here).
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIWidth", "AOI1", int64_t{64}), gvcp::Status::Success);
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIOffsetX", "AOI1", int64_t{100}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), gvcp::Status::Success);
+  for (int i = 0; i < 3; ++i) frame_of(10);
+  EXPECT_EQ(device().get_int("GainRaw"), 0);
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 2000.0);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Off") << "Once counted the frames it could not measure";
+  // Back over the image: the gain moves (Exposure Auto is off now).
+  ASSERT_EQ(device().set_selected("AutoFunctionAOIOffsetX", "AOI1", int64_t{0}), gvcp::Status::Success);
+  frame_of(64);
+  EXPECT_EQ(device().get_int("GainRaw"), 60);  // 2x = 6.02 dB
 }
 
 }  // namespace
