@@ -41,6 +41,21 @@ void pair_limits(const std::shared_ptr<AutoRules>& rules, const char* lower, con
                        }});
 }
 
+// The AOIs' size and offset along one axis follow that axis's binning
+// factor, which is needed from before and after the change.
+void follow_binning(const std::shared_ptr<AutoRules>& rules, const char* binning, const char* size, const char* offset,
+                    int64_t (AutoRules::*binned_extent)()) {
+  auto previous_factor = std::make_shared<int64_t>(1);
+  rules->device.attach_more(binning, {.validate = [rules, previous_factor, binning](const FeatureValue&) {
+                              *previous_factor = rules->device.get_int(binning);
+                              return Status::Success;
+                            },
+                            .changed = [rules, previous_factor, size, offset, binned_extent](const FeatureValue& v) {
+                              rules->rebin_aois(size, offset, *previous_factor, std::get<int64_t>(v),
+                                                ((*rules).*binned_extent)());
+                            }});
+}
+
 }  // namespace
 
 int64_t auto_target_scale(int64_t pixel_format) { return bits_per_pixel(pixel_format) == 8 ? 1 : 16; }
@@ -82,23 +97,8 @@ void attach_auto_function_rules(CameraDevice& device) {
   device.attach("AutoFunctionAOIOffsetY", {.limits = [rules] {
                   return Limits{0, static_cast<double>(rules->binned_sensor_height() - rules->device.get_int("AutoFunctionAOIHeight")), 1};
                 }});
-  auto previous_binning = std::make_shared<std::pair<int64_t, int64_t>>(1, 1);
-  device.attach_more("BinningHorizontal", {.validate = [rules, previous_binning](const FeatureValue&) {
-                                        previous_binning->first = rules->device.get_int("BinningHorizontal");
-                                        return Status::Success;
-                                      },
-                                      .changed = [rules, previous_binning](const FeatureValue& v) {
-                                        rules->rebin_aois("AutoFunctionAOIWidth", "AutoFunctionAOIOffsetX", previous_binning->first,
-                                                          std::get<int64_t>(v), rules->binned_sensor_width());
-                                      }});
-  device.attach_more("BinningVertical", {.validate = [rules, previous_binning](const FeatureValue&) {
-                                      previous_binning->second = rules->device.get_int("BinningVertical");
-                                      return Status::Success;
-                                    },
-                                    .changed = [rules, previous_binning](const FeatureValue& v) {
-                                      rules->rebin_aois("AutoFunctionAOIHeight", "AutoFunctionAOIOffsetY", previous_binning->second,
-                                                        std::get<int64_t>(v), rules->binned_sensor_height());
-                                    }});
+  follow_binning(rules, "BinningHorizontal", "AutoFunctionAOIWidth", "AutoFunctionAOIOffsetX", &AutoRules::binned_sensor_width);
+  follow_binning(rules, "BinningVertical", "AutoFunctionAOIHeight", "AutoFunctionAOIOffsetY", &AutoRules::binned_sensor_height);
 
   // "When trigger width exposure mode is selected, the exposure auto function
   // is not available" (the manual, Exposure Auto): neither may be chosen

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -176,24 +177,21 @@ TEST(FeatureCatalogUnlessLock, TheLockNeedsAnEnumerationWithARegisterAndTheEntry
   ASSERT_TRUE(catalog.at("ExposureTimeRaw").locked_unless);
   EXPECT_EQ(unless_lock_node_name(*catalog.at("ExposureTimeRaw").locked_unless), "ExposureAutoNotOff");
 
-  auto unknown_entry = exposure;
-  unknown_entry["locked_unless"]["entry"] = "Never";
-  expect_refused(catalog_of({mode, unknown_entry}), "ExposureTimeRaw", "locked_unless");
-  auto unknown_feature = exposure;
-  unknown_feature["locked_unless"]["feature"] = "GainAuto";
-  expect_refused(catalog_of({mode, unknown_feature}), "ExposureTimeRaw", "locked_unless");
-  auto not_an_enumeration = exposure;
-  not_an_enumeration["locked_unless"]["feature"] = "ExposureTimeRaw";
-  expect_refused(catalog_of({mode, not_an_enumeration}), "ExposureTimeRaw", "locked_unless");
-  auto shape = exposure;
-  shape["locked_unless"] = "ExposureAuto";
-  expect_refused(catalog_of({mode, shape}), "ExposureTimeRaw", "locked_unless");
-  auto two_locks = exposure;
-  two_locks["host_lock"] = "while_grabbing";
-  expect_refused(catalog_of({mode, two_locks}), "ExposureTimeRaw", "locked_unless");
-  auto read_only = exposure;
-  read_only["access"] = "RO";
-  expect_refused(catalog_of({mode, read_only}), "ExposureTimeRaw", "locked_unless");
+  // Each of these breaks the lock in one way.
+  const std::vector<std::function<void(nlohmann::json&)>> breakages{
+      [](nlohmann::json& f) { f["locked_unless"]["entry"] = "Never"; },
+      [](nlohmann::json& f) { f["locked_unless"]["feature"] = "GainAuto"; },         // not declared
+      [](nlohmann::json& f) { f["locked_unless"]["feature"] = "ExposureTimeRaw"; },  // not an enumeration
+      [](nlohmann::json& f) { f["locked_unless"] = "ExposureAuto"; },                // not {feature, entry}
+      [](nlohmann::json& f) { f["host_lock"] = "while_grabbing"; },                  // a second lock
+      [](nlohmann::json& f) { f["access"] = "RO"; },                                 // nothing to lock
+      [](nlohmann::json& f) { f["address"] = "0x0D04"; },                            // bootstrap: written around store()
+  };
+  for (const auto& breakage : breakages) {
+    auto broken = exposure;
+    breakage(broken);
+    expect_refused(catalog_of({mode, broken}), "ExposureTimeRaw", "locked_unless");
+  }
   auto formula_name = exposure;
   formula_name["name"] = "ExposureAutoNotOff";
   formula_name.erase("locked_unless");
