@@ -39,13 +39,35 @@ std::string name_from_json(const nlohmann::json& stored) {
 }
 }  // namespace
 
-UserSets::UserSets(CameraDevice& device, persistence::StateStore& store) : device_(device), store_(store) {
+UserSets::UserSets(CameraDevice& device, persistence::StateStore& store, const nlohmann::json& factory_sets)
+    : device_(device), store_(store), factory_sets_(factory_sets) {
+  if (!factory_sets_.is_object()) throw std::invalid_argument("factory_user_sets: must be an object of sets");
+  const auto& selector = device_.catalog().at("UserSetSelector");
+  for (const auto& [set_name, changes] : factory_sets_.items()) {
+    const std::string where = "factory_user_sets." + set_name;
+    if (!selector.entry_by_name(set_name) || set_name == "Default")
+      throw std::invalid_argument(where + ": not a factory entry of UserSetSelector");
+    if (!changes.is_object()) throw std::invalid_argument(where + ": must be an object of feature values");
+    for (const auto& [feature, value] : changes.items()) {
+      const auto* declared = device_.catalog().find(feature);
+      if (!declared || !declared->in_user_set) throw std::invalid_argument(where + "." + feature + ": not a user-set feature");
+      try {
+        (void)value_from_json(*declared, value);
+      } catch (const std::exception& e) {
+        throw std::invalid_argument(where + "." + feature + ": " + e.what());
+      }
+    }
+  }
   attach_behaviours();
+}
+
+bool UserSets::is_factory_set(const std::string& set_name) const {
+  return set_name == "Default" || factory_sets_.contains(set_name);
 }
 
 void UserSets::attach_behaviours() {
   device_.attach("UserSetSave", {.validate = [this](const FeatureValue&) {
-                                   return device_.get_enum("UserSetSelector") == "Default" ? Status::WriteProtect : Status::Success;
+                                   return is_factory_set(device_.get_enum("UserSetSelector")) ? Status::WriteProtect : Status::Success;
                                  },
                                  // The flash write time is the GVCP server's (execution_ms).
                                  .changed = [this](const FeatureValue&) {
@@ -85,13 +107,13 @@ Status UserSets::save(const std::string& set_name) {
 }
 
 Status UserSets::load(const std::string& set_name) {
-  if (set_name == "Default" || !sets_.contains(set_name)) {
-    // A user set never saved holds the factory settings.
-    device_.reset_features_to_defaults();
-    return Status::Success;
-  }
+  // A user set never saved holds the factory settings.
   device_.reset_features_to_defaults();
-  device_.restore_user_set(sets_[set_name]);
+  if (factory_sets_.contains(set_name)) {
+    device_.restore_user_set(factory_sets_[set_name]);
+  } else if (set_name != "Default" && sets_.contains(set_name)) {
+    device_.restore_user_set(sets_[set_name]);
+  }
   return Status::Success;
 }
 
@@ -123,9 +145,12 @@ std::vector<std::string> UserSets::restore_at_start() {
     }
   }
   const std::string startup = device_.get_enum("UserSetDefaultSelector");
-  if (startup != "Default" && sets_.contains(startup)) {
+  const nlohmann::json* startup_set = factory_sets_.contains(startup)              ? &factory_sets_[startup]
+                                      : startup != "Default" && sets_.contains(startup) ? &sets_[startup]
+                                                                                         : nullptr;
+  if (startup_set) {
     device_.reset_features_to_defaults();
-    for (const auto& name : device_.restore_user_set(sets_[startup])) problems.push_back("user set " + startup + ": " + name + " rejected");
+    for (const auto& name : device_.restore_user_set(*startup_set)) problems.push_back("user set " + startup + ": " + name + " rejected");
   }
   restoring_ = false;
   return problems;

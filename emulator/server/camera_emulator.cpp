@@ -217,7 +217,8 @@ void CameraEmulator::build_device() {
   device_->force("DeviceFirmwareVersion", identity.firmware_version);
   device::attach_image_format_rules(*device_);
   device::attach_auto_function_rules(*device_);
-  user_sets_ = std::make_unique<device::UserSets>(*device_, *state_);
+  user_sets_ = std::make_unique<device::UserSets>(
+      *device_, *state_, options_.config.at("camera").value("factory_user_sets", nlohmann::json::object()));
   auto problems = user_sets_->restore_at_start();
   std::lock_guard lock(startup_problems_mutex_);
   startup_problems_ = std::move(problems);

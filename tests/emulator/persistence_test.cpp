@@ -122,7 +122,8 @@ class UserSetsTest : public ::testing::Test {
     StateStore store;
     device::UserSets user_sets;
     std::vector<std::string> problems;
-    explicit Camera(const std::filesystem::path& dir) : store(dir), user_sets(*device, store) {
+    explicit Camera(const std::filesystem::path& dir, const nlohmann::json& factory_sets = nlohmann::json::object())
+        : store(dir), user_sets(*device, store, factory_sets) {
       problems = user_sets.restore_at_start();
     }
   };
@@ -150,6 +151,42 @@ TEST_F(UserSetsTest, StartupUserSetAndDeviceUserIdSurviveARestart) {
   EXPECT_EQ(restarted.device->get_int("Width"), 1024);
   EXPECT_EQ(restarted.device->get_enum("UserSetDefaultSelector"), "UserSet1");
   EXPECT_EQ(restarted.device->get_string("DeviceUserID"), "bench-7");
+}
+
+// A factory set is the defaults with its few changes: it can be loaded and
+// chosen for start-up, but not saved over (as Default).
+TEST_F(UserSetsTest, TheAutoFunctionsFactorySetTurnsTheAutoFunctionsOnOverTheDefaults) {
+  const nlohmann::json factory{{"AutoFunctions", {{"ExposureAuto", "Continuous"}, {"GainAuto", "Continuous"}}}};
+  {
+    Camera camera(dir.path(), factory);
+    auto& d = *camera.device;
+    ASSERT_EQ(d.set("Width", int64_t{1024}), Status::Success);
+    ASSERT_EQ(d.set("UserSetSelector", entry("UserSetSelector", "AutoFunctions")), Status::Success);
+    ASSERT_EQ(d.set("UserSetLoad", int64_t{1}), Status::Success);
+    EXPECT_EQ(d.get_enum("ExposureAuto"), "Continuous");
+    EXPECT_EQ(d.get_enum("GainAuto"), "Continuous");
+    EXPECT_EQ(d.get_int("Width"), 4096) << "the rest are the defaults";
+    EXPECT_EQ(d.set("UserSetSave", int64_t{1}), Status::WriteProtect);
+    ASSERT_EQ(d.set("UserSetDefaultSelector", entry("UserSetDefaultSelector", "AutoFunctions")), Status::Success);
+    ASSERT_EQ(d.set("UserSetSelector", entry("UserSetSelector", "Default")), Status::Success);
+    ASSERT_EQ(d.set("UserSetLoad", int64_t{1}), Status::Success);
+    EXPECT_EQ(d.get_enum("ExposureAuto"), "Off");
+  }
+  Camera restarted(dir.path(), factory);
+  EXPECT_TRUE(restarted.problems.empty()) << restarted.problems.front();
+  EXPECT_EQ(restarted.device->get_enum("ExposureAuto"), "Continuous") << "started with the AutoFunctions set";
+
+  for (const auto& [bad, field] : {std::pair{nlohmann::json{{"UserSet9", nlohmann::json::object()}}, "UserSet9"},
+                                   std::pair{nlohmann::json{{"Default", nlohmann::json::object()}}, "Default"},
+                                   std::pair{nlohmann::json{{"AutoFunctions", {{"NoSuchFeature", 1}}}}, "NoSuchFeature"},
+                                   std::pair{nlohmann::json{{"AutoFunctions", {{"ExposureAuto", "Sometimes"}}}}, "ExposureAuto"}}) {
+    try {
+      Camera refused(dir.path(), bad);
+      ADD_FAILURE() << "accepted " << bad.dump();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(UserSetsTest, DeviceUserIdThatIsNotUtf8IsSavedAndComesBackByteForByte) {
