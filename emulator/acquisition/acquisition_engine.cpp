@@ -5,6 +5,7 @@
 #include "device/bootstrap_layout.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <cmath>
 
 namespace camemu::acquisition {
@@ -580,7 +581,13 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
     return reject();  // the lease frees its slot
-  auto_functions_.after_frame(lease.buffer().first(image_bytes), image, {exposure_us, settings.gain_raw});
+  try {
+    auto_functions_.after_frame(lease.buffer().first(image_bytes), image, {exposure_us, settings.gain_raw});
+  } catch (const std::exception& e) {
+    // The frame is still sent; only the adjustment is lost.
+    std::lock_guard lock(mutex_);
+    if (stats_.auto_function_errors++ == 0) std::cerr << "camemu: auto functions: " << e.what() << "\n";
+  }
   const uint64_t ticks = timestamp_ticks(start_ns);
   if (settings.chunk_mode) {
     stream::ChunkValues values;

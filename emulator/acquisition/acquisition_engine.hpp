@@ -53,6 +53,7 @@ struct EngineHooks {
 struct EngineStatistics {
   uint64_t acquisitions = 0, frames_exposed = 0, frames_submitted = 0, frames_rejected = 0;
   uint64_t frame_triggers = 0, overtriggers = 0;
+  uint64_t auto_function_errors = 0;  // frames the auto functions could not use (logged)
 };
 
 class AcquisitionEngine {

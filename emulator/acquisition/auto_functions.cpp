@@ -132,9 +132,11 @@ void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::Im
   // ("the current manual setting ... will control"); a Once still counts the frame.
   const std::optional<double> mean = area ? mean_gray_value(image, image_settings, *area) : std::nullopt;
   // ...and the result applied only if no host chose another mode meanwhile
-  // (turning Once into Continuous must not be overwritten with Off).
+  // (turning Once into Continuous must not be overwritten with Off), with
+  // the limits, target and profile as they are now.
   std::lock_guard lock(device_.mutex());
   if (mode_writes != mode_writes_) return;
+  s = read_settings(image_settings);
   AutoStep step;
   if (mean) {
     step = next_auto_step(s, frame, *mean, db_per_gain_raw_);

@@ -246,9 +246,11 @@ void IoBinding::run() {
 
 void IoBinding::attach_features() {
   auto resync = [this](const device::FeatureValue&) { sync_line_configuration(); };
-  device_.attach("LineMode", {.validate = [this](const device::FeatureValue&) {
-                                // Line1 is always an input and Line2 always an output.
-                                return device_.get_enum("LineSelector") == "Line3" ? Status::Success : Status::AccessDenied;
+  device_.attach("LineMode", {.validate = [this](const device::FeatureValue& v) {
+                                // Line1 is always an input and Line2 always an output; writing
+                                // what they are (a user set does) is no change.
+                                return device_.get_enum("LineSelector") == "Line3" || std::get<int64_t>(v) == device_.get_int("LineMode")
+                                           ? Status::Success : Status::AccessDenied;
                               },
                               .changed = resync});
   device_.attach("LineInverter", {.changed = resync});

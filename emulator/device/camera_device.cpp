@@ -320,8 +320,8 @@ bool CameraDevice::locked_by_enumeration(const FeatureDeclaration& feature) {
 }
 
 Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue& value, const std::string& selector_entry) {
-  // A copy written for an explicit entry (user sets, the bench API's
-  // set_selected) is checked as that entry: the selector points at it
+  // A copy written for an explicit entry (user sets, set_selected) is
+  // checked as that entry: the selector points at it
   // meanwhile, so limits that read sibling features (an AOI's width and
   // offset) read that entry's. It is set back afterwards.
   if (!selector_entry.empty() && !feature.selector.empty()) {
@@ -542,6 +542,10 @@ void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   std::lock_guard lock(mutex_);
   feature_named(name);  // throws for an unknown feature
   auto& slot = behaviours_[name];
+  // Replacing a rule another part attached would drop it without a word.
+  if ((behaviour.read && slot.read) || (behaviour.validate && slot.validate) || (behaviour.changed && slot.changed) ||
+      (behaviour.limits && slot.limits))
+    throw std::logic_error(name + ": a behaviour is attached already; attach_more() adds validate and changed rules");
   if (behaviour.read) slot.read = std::move(behaviour.read);
   if (behaviour.validate) slot.validate = std::move(behaviour.validate);
   if (behaviour.changed) slot.changed = std::move(behaviour.changed);

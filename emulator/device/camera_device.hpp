@@ -83,7 +83,8 @@ class CameraDevice {
   Limits limits(const std::string& feature);
 
   // --- Behaviours and hooks ---
-  // The feature's behaviours: what is given replaces what was attached.
+  // The feature's behaviours; throws std::logic_error if one of those given
+  // is attached already (a second rule on a feature: attach_more).
   void attach(const std::string& feature, FeatureBehaviour behaviour);
   // A further rule on a feature another rule already watches (the image
   // format rules and the auto functions both follow binning): its validate

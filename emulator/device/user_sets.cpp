@@ -2,6 +2,8 @@
 
 #include "device/bootstrap_layout.hpp"
 
+#include "camemu/config/embedded_config.hpp"
+
 #include <stdexcept>
 
 
@@ -42,10 +44,16 @@ std::string name_from_json(const nlohmann::json& stored) {
 UserSets::UserSets(CameraDevice& device, persistence::StateStore& store, const nlohmann::json& factory_sets)
     : device_(device), store_(store), factory_sets_(factory_sets) {
   if (!factory_sets_.is_object()) throw std::invalid_argument("factory_user_sets: must be an object of sets");
+  // UserSetSelector's entries are Default, the user sets UserSet1..n, and
+  // factory sets, each of which needs its definition here.
+  const auto is_user_set = [](const std::string& name) { return name.rfind("UserSet", 0) == 0; };
   const auto& selector = device_.catalog().at("UserSetSelector");
+  for (const auto& entry : selector.entries)
+    if (entry.name != "Default" && !is_user_set(entry.name) && !factory_sets_.contains(entry.name))
+      throw std::invalid_argument("factory_user_sets." + entry.name + ": missing (a UserSetSelector entry)");
   for (const auto& [set_name, changes] : factory_sets_.items()) {
     const std::string where = "factory_user_sets." + set_name;
-    if (!selector.entry_by_name(set_name) || set_name == "Default")
+    if (!selector.entry_by_name(set_name) || set_name == "Default" || is_user_set(set_name))
       throw std::invalid_argument(where + ": not a factory entry of UserSetSelector");
     if (!changes.is_object()) throw std::invalid_argument(where + ": must be an object of feature values");
     for (const auto& [feature, value] : changes.items()) {
@@ -57,8 +65,18 @@ UserSets::UserSets(CameraDevice& device, persistence::StateStore& store, const n
         throw std::invalid_argument(where + "." + feature + ": " + e.what());
       }
     }
+    // Values in range and that the device rules take: tried on the camera,
+    // which is still at its defaults here, and undone.
+    device_.reset_features_to_defaults();
+    const auto rejected = device_.restore_user_set(changes);
+    device_.reset_features_to_defaults();
+    if (!rejected.empty()) throw std::invalid_argument(where + "." + rejected.front() + ": the camera refuses the value");
   }
   attach_behaviours();
+}
+
+nlohmann::json UserSets::embedded_factory_sets() {
+  return config::json("camera.json").value("factory_user_sets", nlohmann::json::object());
 }
 
 bool UserSets::is_factory_set(const std::string& set_name) const {

@@ -20,7 +20,9 @@ class UserSets {
   // (camera.json factory_user_sets). Throws std::invalid_argument naming a
   // set that is not a UserSetSelector entry, or a feature or value it cannot take.
   UserSets(CameraDevice& device, persistence::StateStore& store,
-           const nlohmann::json& factory_sets = nlohmann::json::object());
+           const nlohmann::json& factory_sets = embedded_factory_sets());
+  // camera.json's factory_user_sets, as built in.
+  static nlohmann::json embedded_factory_sets();
 
   // Loads the device settings and applies the startup user set. Returns the
   // problems found (corrupt files, rejected values); never throws for them.

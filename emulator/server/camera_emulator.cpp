@@ -206,6 +206,7 @@ void CameraEmulator::register_stream_routes() {
                           {"frames_exposed", e.frames_exposed},
                           {"frame_triggers", e.frame_triggers},
                           {"overtriggers", e.overtriggers},
+                          {"auto_function_errors", e.auto_function_errors},
                           {"camera_time_s", clock_->now_ns() * 1e-9}};
   });
 }

@@ -304,5 +304,24 @@ TEST_F(EmulatedCamera, TheApiNamesTheHostSideLockInsteadOfReadingAValueTheCamera
   EXPECT_FALSE(features.contains("TLParamsLocked"));
 }
 
+// A user set holds every copy of the selected features: restoring one puts
+// back each copy as its own entry, so nothing of a whole camera's settings
+// is refused (LineMode's fixed Line1/Line2 copies were, once each copy was
+// checked as its entry), whichever line is selected.
+TEST_F(EmulatedCamera, AUserSetOfTheWholeCameraIsRestoredWithoutRefusals) {
+  for (const char* line : {"Line1", "Line2", "Line3"}) {
+    ASSERT_EQ(device().set("LineSelector", int64_t{device().catalog().at("LineSelector").entry_by_name(line)->value}),
+              gvcp::Status::Success);
+    const auto rejected = device().restore_user_set(device().snapshot_user_set());
+    EXPECT_TRUE(rejected.empty()) << "with " << line << " selected: " << ::testing::PrintToString(rejected);
+    EXPECT_EQ(device().get_enum("LineSelector"), line);
+  }
+  // The AutoFunctions factory set (camera.json) loads over the defaults.
+  ASSERT_EQ(device().set("UserSetSelector", int64_t{9}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("UserSetLoad", int64_t{1}), gvcp::Status::Success);
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Continuous");
+  EXPECT_EQ(device().get_enum("GainAuto"), "Continuous");
+}
+
 }  // namespace
 }  // namespace camemu::test

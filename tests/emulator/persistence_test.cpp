@@ -115,6 +115,9 @@ TEST(StateStoreTest, KillDuringSavesLeavesTheOldOrTheNewDocument) {
 
 // --------------------------------------------------------------- user sets
 
+// A definition of the AutoFunctions entry, as camera.json has it.
+const nlohmann::json kFactorySets{{"AutoFunctions", {{"ExposureAuto", "Continuous"}, {"GainAuto", "Continuous"}}}};
+
 class UserSetsTest : public ::testing::Test {
  protected:
   struct Camera {
@@ -122,7 +125,7 @@ class UserSetsTest : public ::testing::Test {
     StateStore store;
     device::UserSets user_sets;
     std::vector<std::string> problems;
-    explicit Camera(const std::filesystem::path& dir, const nlohmann::json& factory_sets = nlohmann::json::object())
+    explicit Camera(const std::filesystem::path& dir, const nlohmann::json& factory_sets = kFactorySets)
         : store(dir), user_sets(*device, store, factory_sets) {
       problems = user_sets.restore_at_start();
     }
@@ -156,7 +159,7 @@ TEST_F(UserSetsTest, StartupUserSetAndDeviceUserIdSurviveARestart) {
 // A factory set is the defaults with its few changes: it can be loaded and
 // chosen for start-up, but not saved over (as Default).
 TEST_F(UserSetsTest, TheAutoFunctionsFactorySetTurnsTheAutoFunctionsOnOverTheDefaults) {
-  const nlohmann::json factory{{"AutoFunctions", {{"ExposureAuto", "Continuous"}, {"GainAuto", "Continuous"}}}};
+  const nlohmann::json& factory = kFactorySets;
   {
     Camera camera(dir.path(), factory);
     auto& d = *camera.device;
@@ -176,10 +179,18 @@ TEST_F(UserSetsTest, TheAutoFunctionsFactorySetTurnsTheAutoFunctionsOnOverTheDef
   EXPECT_TRUE(restarted.problems.empty()) << restarted.problems.front();
   EXPECT_EQ(restarted.device->get_enum("ExposureAuto"), "Continuous") << "started with the AutoFunctions set";
 
-  for (const auto& [bad, field] : {std::pair{nlohmann::json{{"UserSet9", nlohmann::json::object()}}, "UserSet9"},
-                                   std::pair{nlohmann::json{{"Default", nlohmann::json::object()}}, "Default"},
-                                   std::pair{nlohmann::json{{"AutoFunctions", {{"NoSuchFeature", 1}}}}, "NoSuchFeature"},
-                                   std::pair{nlohmann::json{{"AutoFunctions", {{"ExposureAuto", "Sometimes"}}}}, "ExposureAuto"}}) {
+  const auto with = [&](const char* set, nlohmann::json changes) {
+    auto sets = factory;
+    sets[set] = std::move(changes);
+    return sets;
+  };
+  for (const auto& [bad, field] : {std::pair{nlohmann::json::object(), "AutoFunctions"},  // an entry with no definition
+                                   std::pair{with("UserSet9", nlohmann::json::object()), "UserSet9"},
+                                   std::pair{with("UserSet1", nlohmann::json::object()), "UserSet1"},  // a user's set
+                                   std::pair{with("Default", nlohmann::json::object()), "Default"},
+                                   std::pair{with("AutoFunctions", {{"NoSuchFeature", 1}}), "NoSuchFeature"},
+                                   std::pair{with("AutoFunctions", {{"ExposureAuto", "Sometimes"}}), "ExposureAuto"},
+                                   std::pair{with("AutoFunctions", {{"Width", 99999}}), "Width"}}) {
     try {
       Camera refused(dir.path(), bad);
       ADD_FAILURE() << "accepted " << bad.dump();

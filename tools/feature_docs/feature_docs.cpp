@@ -78,7 +78,8 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       std::string default_text = f.default_value.is_null() ? "" : (f.default_value.is_string() ? f.default_value.get<std::string>() : f.default_value.dump());
       // Copies of a selected feature may start differently (AOI1 measures for the auto functions, AOI2 not).
       for (const auto& [entry, value] : f.selected_defaults)
-        default_text += std::string(default_text.empty() ? "" : "; ") + entry + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
+        if (value != f.default_value)
+          default_text += std::string(default_text.empty() ? "" : "; ") + entry + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
       out << "| " << f.name << " | " << device::to_string(f.type) << " | " << access << " | " << location_of(f) << " | "
           << range_of(f) << " | " << default_text << " | " << f.unit << " | " << f.description << " |\n";
     }
