@@ -107,15 +107,13 @@ AutoFunctionSettings AutoFunctions::read_settings(const stream::ImageSettings& i
 
 void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
                                 const FrameExposure& frame) {
-  // Settings and AOI in one consistent view, under the device's lock...
-  AutoFunctionSettings s;
+  // What to measure, under the device's lock...
   std::optional<SensorArea> area;
   uint64_t mode_writes = 0;
   {
     std::lock_guard lock(device_.mutex());
     if (device_.get_int("ExposureAuto") == off_value("ExposureAuto") && device_.get_int("GainAuto") == off_value("GainAuto"))
       return;
-    s = read_settings(image_settings);
     // The target is on the current pixel format's gray scale: a frame made
     // before a change of bit depth is not measured against it. Test images
     // do not depend on exposure or gain (Basler: "the camera's analog
@@ -136,7 +134,7 @@ void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::Im
   // the limits, target and profile as they are now.
   std::lock_guard lock(device_.mutex());
   if (mode_writes != mode_writes_) return;
-  s = read_settings(image_settings);
+  const AutoFunctionSettings s = read_settings(image_settings);
   AutoStep step;
   if (mean) {
     step = next_auto_step(s, frame, *mean, db_per_gain_raw_);
