@@ -71,14 +71,8 @@ AutoFunctions::AutoFunctions(device::CameraDevice& device, const nlohmann::json&
 }
 
 void AutoFunctions::attach_features() {
-  device_.attach_more("ExposureAuto", {.changed = [this](const device::FeatureValue&) {
-                         exposure_once_frames_ = 0;
-                         ++mode_writes_;
-                       }});
-  device_.attach_more("GainAuto", {.changed = [this](const device::FeatureValue&) {
-                         gain_once_frames_ = 0;
-                         ++mode_writes_;
-                       }});
+  device_.attach_more("ExposureAuto", {.changed = [this](const device::FeatureValue&) { exposure_once_frames_ = 0; }});
+  device_.attach_more("GainAuto", {.changed = [this](const device::FeatureValue&) { gain_once_frames_ = 0; }});
 }
 
 std::optional<SensorArea> AutoFunctions::intensity_area() {
@@ -105,15 +99,16 @@ AutoFunctionSettings AutoFunctions::read_settings(const stream::ImageSettings& i
   return s;
 }
 
-void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
-                                const FrameExposure& frame) {
+AutoFunctions::Measurement AutoFunctions::measure(std::span<const uint8_t> image,
+                                                  const stream::ImageSettings& image_settings) {
   // What to measure, under the device's lock...
+  Measurement measurement;
   std::optional<SensorArea> area;
-  uint64_t mode_writes = 0;
   {
     std::lock_guard lock(device_.mutex());
     if (device_.get_int("ExposureAuto") == off_value("ExposureAuto") && device_.get_int("GainAuto") == off_value("GainAuto"))
-      return;
+      return measurement;
+    measurement.active = true;
     // The target is on the current pixel format's gray scale: a frame made
     // before a change of bit depth is not measured against it. Test images
     // do not depend on exposure or gain (Basler: "the camera's analog
@@ -122,22 +117,26 @@ void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::Im
     const bool same_scale = device::auto_target_scale(static_cast<int64_t>(image_settings.pixel_format)) ==
                             device::auto_target_scale(device_.get_int("PixelFormat"));
     if (same_scale && image_settings.test_image == stream::TestImage::off) area = intensity_area();
-    mode_writes = mode_writes_;
   }
   // ...the measurement (milliseconds for a full frame) without it, so hosts
-  // and the exposure thread are not kept waiting...
-  // No AOI measured, or no overlap with the image AOI: the manual values stay
-  // ("the current manual setting ... will control"); a Once still counts the frame.
-  const std::optional<double> mean = area ? mean_gray_value(image, image_settings, *area) : std::nullopt;
-  // ...and the result applied only if no host chose another mode meanwhile
-  // (turning Once into Continuous must not be overwritten with Off), with
-  // the limits, target and profile as they are now.
+  // and the exposure thread are not kept waiting. No AOI measured, or no
+  // overlap with the image AOI: the manual values stay ("the current manual
+  // setting ... will control"); a Once still counts the frame.
+  if (area) measurement.mean = mean_gray_value(image, image_settings, *area);
+  return measurement;
+}
+
+void AutoFunctions::apply(const Measurement& measurement, const stream::ImageSettings& image_settings,
+                          const FrameExposure& frame) {
+  // With the modes, limits, target and profile as they are now, not as they
+  // were when the measurement began: a host that turned Once into
+  // Continuous meanwhile must not be overwritten with Off.
   std::lock_guard lock(device_.mutex());
-  if (mode_writes != mode_writes_) return;
+  if (!measurement.active) return;
   const AutoFunctionSettings s = read_settings(image_settings);
   AutoStep step;
-  if (mean) {
-    step = next_auto_step(s, frame, *mean, db_per_gain_raw_);
+  if (measurement.mean) {
+    step = next_auto_step(s, frame, *measurement.mean, db_per_gain_raw_);
     if (step.exposure_raw) device_.force("ExposureTimeRaw", *step.exposure_raw);
     if (step.gain_raw) device_.force("GainRaw", int64_t{*step.gain_raw});
   }
@@ -147,6 +146,11 @@ void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::Im
     device_.force("ExposureAuto", off_value("ExposureAuto"));
   if (s.gain == AutoMode::once && (step.reached || ++gain_once_frames_ >= once_max_frames_))
     device_.force("GainAuto", off_value("GainAuto"));
+}
+
+void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
+                                const FrameExposure& frame) {
+  apply(measure(image, image_settings), image_settings, frame);
 }
 
 int64_t AutoFunctions::off_value(const char* feature) const {

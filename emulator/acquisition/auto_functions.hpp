@@ -67,6 +67,16 @@ class AutoFunctions {
   // auto functions are Off.
   void after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings, const FrameExposure& frame);
 
+  // after_frame's two halves: the measurement runs without the device's lock
+  // (a full frame takes milliseconds), so a host may write meanwhile.
+  struct Measurement {
+    bool active = false;         // an auto function was on
+    std::optional<double> mean;  // none: nothing to measure in this frame
+  };
+  Measurement measure(std::span<const uint8_t> image, const stream::ImageSettings& image_settings);
+  // Applies the step with the settings as they are now.
+  void apply(const Measurement& measurement, const stream::ImageSettings& image_settings, const FrameExposure& frame);
+
  private:
   AutoFunctionSettings read_settings(const stream::ImageSettings& image_settings);
   std::optional<SensorArea> intensity_area();
@@ -78,8 +88,6 @@ class AutoFunctions {
   int64_t off_value(const char* feature) const;
 
   std::atomic<int> exposure_once_frames_{0}, gain_once_frames_{0};
-  // Writes of ExposureAuto or GainAuto by hosts (user sets included).
-  std::atomic<uint64_t> mode_writes_{0};
 };
 
 }  // namespace camemu::acquisition

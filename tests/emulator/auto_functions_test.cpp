@@ -335,5 +335,22 @@ TEST_F(AutoFunctionsAfterFrame, FramesThatCannotBeMeasuredChangeNothingButCountF
   EXPECT_EQ(device().get_int("GainRaw"), 60);  // 2x = 6.02 dB
 }
 
+// A host that chooses a mode while a frame is being measured wins: the step
+// is applied under the new mode (a Once that reached its target must not
+// turn off a Continuous just chosen).
+TEST_F(AutoFunctionsAfterFrame, AModeChosenDuringTheMeasurementDropsThatFramesStep) {
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{1}), gvcp::Status::Success);  // Once
+  const auto settings = image_of(64, 32, 0, 0);
+  const std::vector<uint8_t> at_target(64 * 32, 128), dark(64 * 32, 64);
+  const auto measured = autos_.measure(at_target, settings);
+  ASSERT_TRUE(measured.active && measured.mean);
+  ASSERT_EQ(device().set("ExposureAuto", int64_t{2}), gvcp::Status::Success);  // Continuous, meanwhile
+  autos_.apply(measured, settings, {2000, 0});
+  EXPECT_EQ(device().get_enum("ExposureAuto"), "Continuous") << "the reached target of the old Once turned it Off";
+  // The next frame is measured under the new mode and applied.
+  autos_.apply(autos_.measure(dark, settings), settings, {2000, 0});
+  EXPECT_EQ(device().get_float("ExposureTimeAbs"), 4000.0);
+}
+
 }  // namespace
 }  // namespace camemu::acquisition
