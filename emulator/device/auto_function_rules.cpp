@@ -41,17 +41,12 @@ void pair_limits(const std::shared_ptr<AutoRules>& rules, const char* lower, con
                        }});
 }
 
-// The AOIs' size and offset along one axis follow that axis's binning
-// factor, which is needed from before and after the change.
+// The AOIs' size and offset along one axis follow that axis's binning factor.
 void follow_binning(const std::shared_ptr<AutoRules>& rules, const char* binning, const char* size, const char* offset,
                     int64_t (AutoRules::*binned_extent)()) {
-  auto previous_factor = std::make_shared<int64_t>(1);
-  rules->device.attach_more(binning, {.validate = [rules, previous_factor, binning](const FeatureValue&) {
-                              *previous_factor = rules->device.get_int(binning);
-                              return Status::Success;
-                            },
-                            .changed = [rules, previous_factor, size, offset, binned_extent](const FeatureValue& v) {
-                              rules->rebin_aois(size, offset, *previous_factor, std::get<int64_t>(v),
+  rules->device.attach_more(binning, {.changed_from = [rules, size, offset, binned_extent](const FeatureValue& before,
+                                                                                           const FeatureValue& after) {
+                              rules->rebin_aois(size, offset, std::get<int64_t>(before), std::get<int64_t>(after),
                                                 ((*rules).*binned_extent)());
                             }});
 }
@@ -70,17 +65,11 @@ void attach_auto_function_rules(CameraDevice& device) {
   // A change of bit depth keeps the target's brightness: 128 in Mono8 is
   // 2048 in Mono12. (Basler does not document this; the 12-bit range is the
   // 8-bit one times 16, so the rescaled value is always valid.)
-  auto previous_format = std::make_shared<int64_t>(0);
-  device.attach_more("PixelFormat", {.validate = [rules, previous_format](const FeatureValue&) {
-                                  *previous_format = rules->device.get_int("PixelFormat");
-                                  return Status::Success;
-                                },
-                                .changed = [rules, previous_format](const FeatureValue& value) {
-                                  const int64_t before = auto_target_scale(*previous_format);
-                                  const int64_t after = auto_target_scale(std::get<int64_t>(value));
-                                  if (before == after) return;
-                                  rules->device.force("AutoTargetValue", rules->device.get_int("AutoTargetValue") * after / before);
-                                }});
+  device.attach_more("PixelFormat", {.changed_from = [rules](const FeatureValue& before, const FeatureValue& after) {
+                       const int64_t from = auto_target_scale(std::get<int64_t>(before));
+                       const int64_t to = auto_target_scale(std::get<int64_t>(after));
+                       if (from != to) rules->device.force("AutoTargetValue", rules->device.get_int("AutoTargetValue") * to / from);
+                     }});
 
   pair_limits(rules, "AutoGainRawLowerLimit", "AutoGainRawUpperLimit", "GainRaw");
   pair_limits(rules, "AutoExposureTimeLowerLimitRaw", "AutoExposureTimeUpperLimitRaw", "ExposureTimeRaw");

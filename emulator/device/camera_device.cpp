@@ -373,8 +373,13 @@ Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue
     }
     return write_bootstrap(*feature.address, bytes);
   }
-  storage(feature).copies[selector_index(feature, selector_entry)] = value;
-  if (auto it = behaviours_.find(feature.name); it != behaviours_.end() && it->second.changed) it->second.changed(value);
+  FeatureValue& stored = storage(feature).copies[selector_index(feature, selector_entry)];
+  const FeatureValue before = stored;
+  stored = value;
+  if (auto it = behaviours_.find(feature.name); it != behaviours_.end()) {
+    if (it->second.changed) it->second.changed(value);
+    if (it->second.changed_from) it->second.changed_from(before, value);
+  }
   return Status::Success;
 }
 
@@ -544,12 +549,13 @@ void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   auto& slot = behaviours_[name];
   // Replacing a rule another part attached would drop it without a word.
   if ((behaviour.read && slot.read) || (behaviour.validate && slot.validate) || (behaviour.changed && slot.changed) ||
-      (behaviour.limits && slot.limits))
+      (behaviour.limits && slot.limits) || (behaviour.changed_from && slot.changed_from))
     throw std::logic_error(name + ": a behaviour is attached already; attach_more() adds validate and changed rules");
   if (behaviour.read) slot.read = std::move(behaviour.read);
   if (behaviour.validate) slot.validate = std::move(behaviour.validate);
   if (behaviour.changed) slot.changed = std::move(behaviour.changed);
   if (behaviour.limits) slot.limits = std::move(behaviour.limits);
+  if (behaviour.changed_from) slot.changed_from = std::move(behaviour.changed_from);
 }
 
 void CameraDevice::attach_more(const std::string& name, FeatureBehaviour behaviour) {
@@ -573,6 +579,15 @@ void CameraDevice::attach_more(const std::string& name, FeatureBehaviour behavio
     };
   } else if (behaviour.changed) {
     slot.changed = std::move(behaviour.changed);
+  }
+  if (behaviour.changed_from && slot.changed_from) {
+    slot.changed_from = [first = std::move(slot.changed_from), second = std::move(behaviour.changed_from)](
+                            const FeatureValue& before, const FeatureValue& after) {
+      first(before, after);
+      second(before, after);
+    };
+  } else if (behaviour.changed_from) {
+    slot.changed_from = std::move(behaviour.changed_from);
   }
 }
 

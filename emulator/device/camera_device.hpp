@@ -39,6 +39,9 @@ struct FeatureBehaviour {
   std::function<void(const FeatureValue&)> changed;
   // Current min/max/inc when they depend on other features.
   std::function<Limits()> limits;
+  // Runs after `changed`, with the value the new one replaced (rules that
+  // rescale from the old value to the new, as binning does the ROI).
+  std::function<void(const FeatureValue& before, const FeatureValue& after)> changed_from;
 };
 
 // Reaction to a bootstrap register write: may veto; runs before the store.
@@ -88,8 +91,8 @@ class CameraDevice {
   void attach(const std::string& feature, FeatureBehaviour behaviour);
   // A further rule on a feature another rule already watches (the image
   // format rules and the auto functions both follow binning): its validate
-  // runs after the others (all must pass), its changed after theirs. Only
-  // validate and changed; attach it once.
+  // runs after the others (all must pass), its changed and changed_from
+  // after theirs. Not read or limits; attach it once.
   void attach_more(const std::string& feature, FeatureBehaviour behaviour);
   void on_bootstrap_write(uint32_t address, BootstrapWriteHook hook);
   void on_bootstrap_read(uint32_t address, BootstrapReadHook hook);

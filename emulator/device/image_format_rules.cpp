@@ -85,23 +85,14 @@ void attach_image_format_rules(CameraDevice& device) {
   device.attach("HeightMax", {.read = [rules]() -> FeatureValue { return rules->sensor_height() - rules->device.get_int("OffsetY"); },
                               .limits = [rules] { return Limits{1, static_cast<double>(rules->device.get_int("SensorHeight")), 1}; }});
 
-  // The binning factor is needed before and after the change: remember it.
-  auto previous_binning = std::make_shared<std::pair<int64_t, int64_t>>(1, 1);
-  device.attach("BinningHorizontal", {.validate = [rules, previous_binning](const FeatureValue&) {
-                                        previous_binning->first = rules->device.get_int("BinningHorizontal");
-                                        return gvcp::Status::Success;
-                                      },
-                                      .changed = [rules, previous_binning](const FeatureValue& v) {
-                                        rules->rebin("Width", "OffsetX", previous_binning->first, std::get<int64_t>(v),
+  // Binning rescales the ROI from the old factor to the new.
+  device.attach("BinningHorizontal", {.changed_from = [rules](const FeatureValue& before, const FeatureValue& after) {
+                                        rules->rebin("Width", "OffsetX", std::get<int64_t>(before), std::get<int64_t>(after),
                                                      rules->sensor_width());
                                         rules->centre();
                                       }});
-  device.attach("BinningVertical", {.validate = [rules, previous_binning](const FeatureValue&) {
-                                      previous_binning->second = rules->device.get_int("BinningVertical");
-                                      return gvcp::Status::Success;
-                                    },
-                                    .changed = [rules, previous_binning](const FeatureValue& v) {
-                                      rules->rebin("Height", "OffsetY", previous_binning->second, std::get<int64_t>(v),
+  device.attach("BinningVertical", {.changed_from = [rules](const FeatureValue& before, const FeatureValue& after) {
+                                      rules->rebin("Height", "OffsetY", std::get<int64_t>(before), std::get<int64_t>(after),
                                                    rules->sensor_height());
                                       rules->centre();
                                     }});

@@ -39,6 +39,25 @@ class CameraDeviceTest : public ::testing::Test {
   }
 };
 
+// Rules on one feature: attach() gives a feature its behaviours once (a second
+// would drop the first without a word), attach_more() adds a rule after the
+// others, and changed_from sees the value the new one replaced.
+TEST_F(CameraDeviceTest, RulesOnOneFeatureRunInTurnAndSeeTheValueTheyReplace) {
+  std::vector<std::string> calls;
+  const auto record = [&](const char* who) {
+    return [&calls, who](const FeatureValue& before, const FeatureValue& after) {
+      calls.push_back(std::string(who) + " " + std::to_string(std::get<int64_t>(before)) + "->" +
+                      std::to_string(std::get<int64_t>(after)));
+    };
+  };
+  device->attach("BlackLevelRaw", {.changed_from = record("first")});
+  device->attach_more("BlackLevelRaw", {.changed_from = record("second")});
+  EXPECT_THROW(device->attach("BlackLevelRaw", {.changed_from = record("third")}), std::logic_error);
+  EXPECT_THROW(device->attach_more("BlackLevelRaw", {.limits = [] { return Limits{0, 1, 1}; }}), std::logic_error);
+  ASSERT_EQ(device->set("BlackLevelRaw", int64_t{300}), gvcp::Status::Success);
+  EXPECT_EQ(calls, (std::vector<std::string>{"first 240->300", "second 240->300"}));
+}
+
 TEST_F(CameraDeviceTest, BootstrapIdentifiesABaslerAcA4096WithItsSerialAndBaslerMac) {
   EXPECT_EQ(read_string(bs::kManufacturerName, 32), "Basler");
   EXPECT_EQ(read_string(bs::kModelName, 32), "acA4096-11gm");
