@@ -543,6 +543,11 @@ Limits CameraDevice::limits(const std::string& name) {
   return limits_of(feature_named(name));
 }
 
+bool CameraDevice::locked_by_enumeration(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return locked_by_enumeration(feature_named(name));
+}
+
 void CameraDevice::attach(const std::string& name, FeatureBehaviour behaviour) {
   std::lock_guard lock(mutex_);
   feature_named(name);  // throws for an unknown feature

@@ -84,6 +84,8 @@ class CameraDevice {
   std::string get_enum(const std::string& feature, const std::string& selector_entry = "");
   std::string get_string(const std::string& feature);
   Limits limits(const std::string& feature);
+  // Whether the feature's locked_unless lock holds now (the camera refuses writes).
+  bool locked_by_enumeration(const std::string& feature);
 
   // --- Behaviours and hooks ---
   // The feature's behaviours; throws std::logic_error if one of those given

@@ -316,10 +316,9 @@ void CameraEmulator::register_routes() {
     if (status != gvcp::Status::Success) {
       // A value an auto function adjusts: say which one holds it.
       const auto& stored = f->converter ? device_->catalog().at(f->converter->of) : *f;
-      const std::string reason =
-          stored.locked_unless && device_->get_enum(stored.locked_unless->feature) != stored.locked_unless->entry
-              ? ": locked while " + stored.locked_unless->feature + " is not " + stored.locked_unless->entry
-              : "";
+      const std::string reason = device_->locked_by_enumeration(stored.name)
+                                     ? ": locked while " + stored.locked_unless->feature + " is not " + stored.locked_unless->entry
+                                     : "";
       throw ApiError(400, "value: " + f->name + " refused the value (" + gvcp::to_string(status) + ")" + reason);
     }
     return nlohmann::json{{"name", f->name}, {"value", f->readable() ? device::value_to_json(*f, device_->get(f->name)) : request.body["value"]}};
