@@ -68,7 +68,8 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       hooks_(std::move(hooks)),
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
-      auto_functions_(device, camera_config.at("auto_functions"), images.sensor().parameters().db_per_gain_raw) {
+      auto_functions_(device, camera_config.at("auto_functions"), images.sensor().parameters().db_per_gain_raw),
+      digital_processing_(device) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "acq-exposure");
     run();
@@ -117,6 +118,7 @@ double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings, b
 
 void AcquisitionEngine::attach_features() {
   auto_functions_.attach_features();
+  digital_processing_.attach_features();
   device_.attach("AcquisitionStart", {.changed = [this](const device::FeatureValue&) { start_command(); }});
   device_.attach("AcquisitionStop", {.changed = [this](const device::FeatureValue&) { stop_command(); }});
   device_.attach("TriggerSoftware", {.changed = [this](const device::FeatureValue&) {
@@ -239,6 +241,8 @@ void AcquisitionEngine::stop_command() {
 }
 
 void AcquisitionEngine::abort_acquisition() { stop_command(); }
+
+void AcquisitionEngine::reset_lookup_table() { digital_processing_.reset_table(); }
 
 void AcquisitionEngine::reset_counters() {
   std::lock_guard lock(mutex_);
@@ -459,7 +463,12 @@ void AcquisitionEngine::acquire() {
     const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(frame_period_ns(waiting_settings)));
     if (!trigger_ns) return;
     // The camera latches its settings at the frame start, not while it waited.
-    const auto settings = read_settings(device_);
+    const auto settings = [&] {
+      std::lock_guard device_lock(device_.mutex());
+      auto latched = read_settings(device_);
+      latched.image.tone_curve = digital_processing_.current();
+      return latched;
+    }();
     const double period_ns = frame_period_ns(settings);
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);

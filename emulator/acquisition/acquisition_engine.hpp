@@ -8,6 +8,7 @@
 // camera can run faster than real time.
 #include "acquisition/acquisition_settings.hpp"
 #include "acquisition/auto_functions.hpp"
+#include "acquisition/digital_processing.hpp"
 #include "acquisition/sensor_image_source.hpp"
 #include "camemu/stream/gvsp_streamer.hpp"
 #include "clock/camera_clock.hpp"
@@ -75,6 +76,8 @@ class AcquisitionEngine {
   void abort_acquisition();
   // Power loss: Counter1..3 start again from 0 (Basler: a power cycle resets them).
   void reset_counters();
+  // The LUT back to its power-on contents (it is not kept across a restart).
+  void reset_lookup_table();
 
   bool acquiring() const { return active_; }
   uint64_t timestamp_ticks(int64_t t_ns) const;
@@ -142,6 +145,7 @@ class AcquisitionEngine {
   std::atomic<uint64_t> frame_counter_{0};  // frames read out: event block ids, test images, sensor noise
   CounterBank counters_;                    // Counter1..3 (chunks), guarded by mutex_
   AutoFunctions auto_functions_;            // Exposure Auto, Gain Auto (readout thread)
+  DigitalProcessing digital_processing_;    // LUT and gamma
   std::deque<ReadoutJob> readout_queue_;
   std::condition_variable readout_wake_;
   std::thread readout_thread_;

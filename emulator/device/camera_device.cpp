@@ -95,7 +95,16 @@ void CameraDevice::init_bootstrap() {
 void CameraDevice::init_features() {
   for (const auto& f : catalog_.features()) {
     if (!f.address || f.in_bootstrap()) continue;
+    if (!f.view_of.empty()) continue;  // its bytes are the indexed feature's registers
     Storage s{&f, {}};
+    if (!f.indexed_by.empty()) {
+      for (uint32_t i = 0; i < f.index_count; ++i) {
+        s.copies.push_back(default_value(f, std::to_string(i)));
+        slots_[*f.address + 4 * i] = {&f, Role::Value, *f.address + 4 * i, 4, i};
+      }
+      storage_.emplace(f.name, std::move(s));
+      continue;
+    }
     if (f.selector.empty()) {
       s.copies.push_back(default_value(f));
     } else {
@@ -115,6 +124,8 @@ void CameraDevice::init_features() {
 const FeatureDeclaration& CameraDevice::feature_named(const std::string& name) const {
   const auto& feature = catalog_.at(name);
   if (feature.host_side) throw std::invalid_argument(name + " lives in each client's node map: the camera holds no value for it");
+  if (!feature.view_of.empty())
+    throw std::invalid_argument(name + " is the block of " + feature.view_of + "'s registers: read and write it whole (get_all, set_all)");
   return feature;
 }
 
@@ -236,6 +247,24 @@ const CameraDevice::RegisterSlot* CameraDevice::slot_at(uint32_t address) const 
 }
 
 size_t CameraDevice::selector_index(const FeatureDeclaration& feature, const std::string& selector_entry) {
+  if (!feature.indexed_by.empty()) {
+    // The copy named by its index, or the one the index feature points at.
+    int64_t index = -1;
+    if (selector_entry.empty()) {
+      index = std::get<int64_t>(current(catalog_.at(feature.indexed_by)));
+    } else {
+      size_t used = 0;
+      try {
+        index = std::stoll(selector_entry, &used);
+      } catch (const std::logic_error&) {
+        used = 0;
+      }
+      if (used != selector_entry.size()) index = -1;
+    }
+    if (index < 0 || index >= static_cast<int64_t>(feature.index_count))
+      throw std::invalid_argument(feature.indexed_by + ": no copy '" + selector_entry + "' of " + feature.name);
+    return static_cast<size_t>(index);
+  }
   if (feature.selector.empty()) return 0;
   const auto& selector = catalog_.at(feature.selector);
   int64_t selected = 0;
@@ -306,6 +335,7 @@ Status CameraDevice::check_value(const FeatureDeclaration& feature, const Featur
       if (std::get<std::string>(value).size() >= feature.length) return Status::InvalidParameter;
       break;
     case FeatureType::Command:
+    case FeatureType::Register:
       break;
   }
   if (auto it = behaviours_.find(feature.name); it != behaviours_.end() && it->second.validate)
@@ -410,7 +440,9 @@ Status CameraDevice::read_byte_range(uint32_t address, std::span<uint8_t> out) {
     switch (slot->role) {
       case Role::Value:
         bytes = slot->feature->type == FeatureType::Command ? std::vector<uint8_t>(slot->length, 0)
-                                                             : encode_value(*slot->feature, current(*slot->feature));
+                : slot->feature->indexed_by.empty()
+                    ? encode_value(*slot->feature, current(*slot->feature))
+                    : encode_value(*slot->feature, current(*slot->feature, std::to_string(slot->index)));
         break;
       case Role::Min: bytes = encode_limit(*slot->feature, limits_of(*slot->feature).min); break;
       case Role::Max: bytes = encode_limit(*slot->feature, limits_of(*slot->feature).max); break;
@@ -421,7 +453,19 @@ Status CameraDevice::read_byte_range(uint32_t address, std::span<uint8_t> out) {
   return Status::Success;
 }
 
+Status CameraDevice::check_indexed_words(uint32_t address, std::span<const uint8_t> data) {
+  for (uint32_t offset = 0; offset + 4 <= data.size(); offset += 4) {
+    const auto* slot = slot_at(address + offset);
+    if (!slot || slot->feature->indexed_by.empty() || slot->base != address + offset) continue;
+    if (!slot->feature->writable()) return Status::WriteProtect;
+    if (auto s = check_value(*slot->feature, decode_value(*slot->feature, data.subspan(offset, 4))); s != Status::Success)
+      return s;
+  }
+  return Status::Success;
+}
+
 Status CameraDevice::write_feature_registers(uint32_t address, std::span<const uint8_t> data) {
+  if (auto s = check_indexed_words(address, data); s != Status::Success) return s;
   uint32_t offset = 0;
   while (offset < data.size()) {
     const auto* slot = slot_at(address + offset);
@@ -430,11 +474,12 @@ Status CameraDevice::write_feature_registers(uint32_t address, std::span<const u
     const auto& feature = *slot->feature;
     if (!feature.writable()) return Status::WriteProtect;
     // A write may cover part of an 8-byte register: merge it with the current bytes.
-    auto bytes = feature.type == FeatureType::Command ? std::vector<uint8_t>(slot->length, 0) : encode_value(feature, current(feature));
+    const std::string copy = feature.indexed_by.empty() ? std::string() : std::to_string(slot->index);
+    auto bytes = feature.type == FeatureType::Command ? std::vector<uint8_t>(slot->length, 0) : encode_value(feature, current(feature, copy));
     const uint32_t start = address + offset - slot->base;
     const uint32_t count = std::min<uint32_t>(slot->length - start, static_cast<uint32_t>(data.size()) - offset);
     std::copy_n(&data[offset], count, &bytes[start]);
-    if (auto s = store(feature, decode_value(feature, bytes), ""); s != Status::Success) return s;
+    if (auto s = store(feature, decode_value(feature, bytes), copy); s != Status::Success) return s;
     offset += count;
   }
   return Status::Success;
@@ -541,6 +586,29 @@ std::string CameraDevice::get_string(const std::string& name) { return std::get<
 Limits CameraDevice::limits(const std::string& name) {
   std::lock_guard lock(mutex_);
   return limits_of(feature_named(name));
+}
+
+std::vector<int64_t> CameraDevice::get_all(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  const auto& feature = feature_named(name);
+  if (feature.indexed_by.empty()) throw std::invalid_argument(name + " is not an indexed feature");
+  std::vector<int64_t> values;
+  values.reserve(feature.index_count);
+  for (const auto& copy : storage(feature).copies) values.push_back(std::get<int64_t>(copy));
+  return values;
+}
+
+Status CameraDevice::set_all(const std::string& name, std::span<const int64_t> values) {
+  std::lock_guard lock(mutex_);
+  const auto& feature = feature_named(name);
+  if (feature.indexed_by.empty()) throw std::invalid_argument(name + " is not an indexed feature");
+  if (values.size() != feature.index_count) return Status::InvalidParameter;
+  if (!feature.writable()) return Status::WriteProtect;
+  for (int64_t value : values)
+    if (auto s = check_value(feature, value); s != Status::Success) return s;
+  for (size_t i = 0; i < values.size(); ++i)
+    if (auto s = store(feature, values[i], std::to_string(i)); s != Status::Success) return s;
+  return Status::Success;
 }
 
 bool CameraDevice::locked_by_enumeration(const std::string& name) {

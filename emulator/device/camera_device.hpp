@@ -84,6 +84,11 @@ class CameraDevice {
   std::string get_enum(const std::string& feature, const std::string& selector_entry = "");
   std::string get_string(const std::string& feature);
   Limits limits(const std::string& feature);
+  // All copies of an indexed feature (LUTValue), in index order.
+  std::vector<int64_t> get_all(const std::string& indexed_feature);
+  // Writes all copies of an indexed feature at once: every value is checked
+  // first, so a refused table changes nothing.
+  gvcp::Status set_all(const std::string& indexed_feature, std::span<const int64_t> values);
   // Whether the feature's locked_unless lock holds now (the camera refuses writes).
   bool locked_by_enumeration(const std::string& feature);
 
@@ -131,6 +136,7 @@ class CameraDevice {
     Role role;
     uint32_t base;  // first byte of the register
     uint32_t length;
+    uint32_t index = 0;  // the copy of an indexed feature this register holds
   };
   struct BootstrapRange {
     uint32_t address, length;
@@ -153,6 +159,9 @@ class CameraDevice {
   gvcp::Status write_bootstrap(uint32_t address, std::span<const uint8_t> data);
   gvcp::Status check_bootstrap_fields(uint32_t word_address, uint32_t old_value, uint32_t new_value);
   gvcp::Status write_feature_registers(uint32_t address, std::span<const uint8_t> data);
+  // The copies of indexed features a write covers, checked before anything
+  // is stored (a table written in one block is taken whole or not at all).
+  gvcp::Status check_indexed_words(uint32_t address, std::span<const uint8_t> data);
   const FeatureDeclaration& feature_named(const std::string& name) const;
 
   FeatureCatalog catalog_;

@@ -29,7 +29,8 @@ uint32_t parse_address(const std::string& feature, const nlohmann::json& value) 
 FeatureType parse_type(const std::string& feature, const std::string& text) {
   static const std::map<std::string, FeatureType> types{
       {"Integer", FeatureType::Integer}, {"Float", FeatureType::Float},     {"Enumeration", FeatureType::Enumeration},
-      {"Boolean", FeatureType::Boolean}, {"Command", FeatureType::Command}, {"String", FeatureType::String}};
+      {"Boolean", FeatureType::Boolean}, {"Command", FeatureType::Command}, {"String", FeatureType::String},
+      {"Register", FeatureType::Register}};
   auto it = types.find(text);
   if (it == types.end()) fail(feature, "type", "unknown type '" + text + "'");
   return it->second;
@@ -79,6 +80,13 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   if (item.contains("max")) f.max = item["max"].get<double>();
   if (item.contains("inc")) f.inc = item["inc"].get<double>();
   if (item.contains("default")) f.default_value = item["default"];
+  f.indexed_by = item.value("indexed_by", "");
+  f.view_of = item.value("view_of", "");
+  if (f.default_value == "index") {
+    if (f.indexed_by.empty()) fail(f.name, "default", "\"index\" is the default of an indexed feature only");
+    f.default_is_index = true;
+    f.default_value = nullptr;
+  }
   if (item.contains("selected_defaults"))
     for (const auto& [entry, value] : item["selected_defaults"].items()) f.selected_defaults[entry] = value;
   if (item.contains("entries")) {
@@ -129,6 +137,7 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   f.visibility = item.value("visibility", "");
   if (!is_visibility(f.visibility)) fail(f.name, "visibility", "must be Beginner, Expert, Guru or Invisible");
   f.in_user_set = item.value("user_set", true) && f.access == Access::ReadWrite && f.type != FeatureType::Command &&
+                  f.type != FeatureType::Register &&
                   !f.converter && f.chunk.empty() && !f.host_side;
   f.locked_while_streaming = item.value("locked_while_streaming", false);
   f.persist_on_device = item.value("persist", "") == "device";
@@ -165,6 +174,18 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   if (f.type == FeatureType::Integer && has_storage && (!f.min || !f.max)) fail(f.name, "min/max", "an integer needs both");
   if (f.type == FeatureType::Float && has_storage && (!f.min || !f.max)) fail(f.name, "min/max", "a float needs both");
   if (f.type == FeatureType::String && f.length % 4 != 0) fail(f.name, "length", "must be a multiple of 4");
+  if (!f.indexed_by.empty()) {
+    if (f.type != FeatureType::Integer || !has_storage || f.bits || f.length != 4 || f.in_bootstrap() || !f.selector.empty() ||
+        f.dynamic_limits)
+      fail(f.name, "indexed_by", "only a 4-byte Integer with a register outside the bootstrap area, static limits and no selector");
+    if (f.in_user_set) fail(f.name, "user_set", "an indexed feature is not saved in user sets (set \"user_set\": false)");
+  }
+  if (f.type == FeatureType::Register) {
+    if (f.view_of.empty() || !has_storage || f.access == Access::WriteOnly)
+      fail(f.name, "view_of", "a Register is a readable view over an indexed feature, at its address");
+  } else if (!f.view_of.empty()) {
+    fail(f.name, "view_of", "only a Register is a view");
+  }
   if (f.type == FeatureType::Float && has_storage && f.length != 8) fail(f.name, "length", "floats are 8-byte doubles");
   if (!f.default_value.is_null() && f.min && f.max && f.default_value.is_number()) {
     const double d = f.default_value.get<double>();
@@ -228,6 +249,26 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
     if (catalog.find(unless_lock_node_name(*f.locked_unless)))
       fail(f.name, "locked_unless", "its XML formula '" + unless_lock_node_name(*f.locked_unless) + "' is a feature's name");
   }
+  // An indexed feature has a copy per value of its index; a view covers them all.
+  for (auto& f : catalog.features_) {
+    if (f.indexed_by.empty()) continue;
+    const auto* by = catalog.find(f.indexed_by);
+    if (!by || by->type != FeatureType::Integer || !by->address || by->host_side || !by->selector.empty() ||
+        by->dynamic_limits || !by->min || *by->min != 0 || !by->max || *by->max < 0 || *by->max > 65535 ||
+        (by->inc && *by->inc != 1) || !by->indexed_by.empty())
+      fail(f.name, "indexed_by", "'" + f.indexed_by + "' is not a device-side Integer from 0 to at most 65535 in steps of 1");
+    f.index_count = static_cast<uint32_t>(*by->max) + 1;
+    if (f.default_is_index && (*f.min > 0 || *f.max < f.index_count - 1))
+      fail(f.name, "default", "an identity table needs min 0 and max at least " + std::to_string(f.index_count - 1));
+  }
+  for (const auto& f : catalog.features_) {
+    if (f.view_of.empty()) continue;
+    const auto* of = catalog.find(f.view_of);
+    if (!of || of->indexed_by.empty()) fail(f.name, "view_of", "'" + f.view_of + "' is not an indexed feature");
+    if (*of->address != *f.address || f.length != 4 * of->index_count)
+      fail(f.name, "view_of", "must cover " + f.view_of + "'s " + std::to_string(of->index_count) +
+                                  " registers exactly (its address, length " + std::to_string(4 * of->index_count) + ")");
+  }
   std::map<std::string, std::string> listed_by;  // feature -> the host-side selector that lists it
   for (const auto& f : catalog.features_)
     for (const auto& name : f.selects) {
@@ -267,7 +308,7 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
       const auto* target = catalog.find(f.converter->of);
       if (!target || !target->address) fail(f.name, "converter.of", "not a feature with a register");
     }
-    if (!f.address) continue;
+    if (!f.address || !f.view_of.empty()) continue;  // a view's bytes are its indexed feature's
     // Only in the bootstrap area, where the register's write hook sees the
     // value written; elsewhere one register is one feature's.
     const bool shared_command = f.type == FeatureType::Command && !f.bits && f.access == Access::WriteOnly &&
@@ -278,7 +319,7 @@ FeatureCatalog FeatureCatalog::from_json(const nlohmann::json& document) {
       continue;
     }
     if (shared_command && !register_owner.count(*f.address)) command_values[*f.address].insert(f.command_value);
-    const uint32_t words = (f.length + 3) / 4;
+    const uint32_t words = f.indexed_by.empty() ? (f.length + 3) / 4 : f.index_count;
     for (uint32_t w = 0; w < words; ++w) {
       const uint32_t word = *f.address + 4 * w;
       const uint64_t used = f.bits && words == 1 ? f.bits->mask() : ~0ull;
@@ -331,6 +372,7 @@ const char* to_string(FeatureType type) {
     case FeatureType::Boolean: return "Boolean";
     case FeatureType::Command: return "Command";
     case FeatureType::String: return "String";
+    case FeatureType::Register: return "Register";
   }
   return "?";
 }

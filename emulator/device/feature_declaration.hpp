@@ -13,7 +13,9 @@
 
 namespace camemu::device {
 
-enum class FeatureType { Integer, Float, Enumeration, Boolean, Command, String };
+// Register: a block of bytes a client reads and writes whole (GenICam
+// Register node), here always a view over an indexed feature's copies.
+enum class FeatureType { Integer, Float, Enumeration, Boolean, Command, String, Register };
 enum class Access { ReadOnly, ReadWrite, WriteOnly };
 enum class Representation { Linear, HexNumber, IPV4Address, MACAddress };
 // How the host-side TLParamsLocked locks a feature in a client's node map, as
@@ -85,13 +87,21 @@ struct FeatureDeclaration {
   // entry: those of a host-side selector (one entry, nothing to switch), or
   // commands and values that act on a device-side selector's current entry.
   std::vector<std::string> selects;
+  // One copy per value of this Integer feature (0 .. index_count - 1), copy i
+  // in the register at address + 4 * i: Basler's LUTValue, indexed by LUTIndex.
+  std::string indexed_by;
+  uint32_t index_count = 0;        // set by the catalog from indexed_by's max
+  bool default_is_index = false;   // copy i defaults to i (an identity table)
+  // A Register over all the copies of an indexed feature (LUTValueAll).
+  std::string view_of;
 
   bool readable() const { return access != Access::WriteOnly; }
   bool writable() const { return access != Access::ReadOnly; }
   bool in_bootstrap() const { return address && *address < 0x10000; }
   // Registers holding min/max/inc for features whose limits live on the device.
   bool has_limit_registers() const {
-    return address && !in_bootstrap() && !bits && (type == FeatureType::Integer || type == FeatureType::Float);
+    return address && !in_bootstrap() && !bits && indexed_by.empty() &&
+           (type == FeatureType::Integer || type == FeatureType::Float);
   }
   uint32_t min_register() const { return *address + (type == FeatureType::Float ? 8 : 4); }
   uint32_t max_register() const { return *address + (type == FeatureType::Float ? 16 : 8); }

@@ -75,8 +75,11 @@ FeatureValue default_value(const FeatureDeclaration& feature, const std::string&
     case FeatureType::Boolean:
       return int64_t{declared.is_boolean() && declared.get<bool>() ? 1 : 0};
     case FeatureType::Command:
+    case FeatureType::Register:  // holds nothing of its own (a view)
       return int64_t{0};
     case FeatureType::Integer:
+      // An indexed feature's copies are named by their index.
+      if (feature.default_is_index && !selector_entry.empty()) return static_cast<int64_t>(std::stoll(selector_entry));
       if (declared.is_number()) return declared.get<int64_t>();
       return static_cast<int64_t>(feature.min ? *feature.min : 0);
   }

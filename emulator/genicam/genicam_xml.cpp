@@ -203,6 +203,7 @@ class Generator {
       case FeatureType::Boolean: return write_boolean(feature);
       case FeatureType::Command: return write_command(feature);
       case FeatureType::String: return write_string(feature);
+      case FeatureType::Register: return write_register_block(feature);
     }
   }
 
@@ -378,9 +379,21 @@ class Generator {
     xml_.close();
   }
 
+  // A view over an indexed feature's registers, read and written whole (as
+  // Basler's LUTValueAll).
+  void write_register_block(const FeatureDeclaration& feature) {
+    xml_.open("Register", {{"Name", feature.name}});
+    write_node_head(feature);
+    write_register_location(*feature.address, feature.length, access_text(feature.access), kDevicePort, false);
+    xml_.close();
+  }
+
+  // `index` (an indexed feature's index) moves the register by 4 bytes a step:
+  // GenICam's pIndex, where Basler's XML computes the same address in a formula.
   void write_register_location(uint64_t address, uint32_t length, const char* access, const std::string& port,
-                               bool cachable) {
+                               bool cachable, const std::string& index = "") {
     xml_.leaf("Address", hex_address(address));
+    if (!index.empty()) xml_.leaf("pIndex", index, {{"Offset", "4"}});
     xml_.leaf("Length", decimal(uint64_t{length}));
     xml_.leaf("AccessMode", access);
     xml_.leaf("pPort", port);
@@ -407,7 +420,8 @@ class Generator {
                       genicam_bit_index(feature.bits->msb, feature.length));
     } else {
       xml_.open("IntReg", {{"Name", value_register_name(feature)}});
-      write_register_location(*feature.address, feature.length, access, kDevicePort, may_cache(feature));
+      write_register_location(*feature.address, feature.length, access, kDevicePort, may_cache(feature),
+                              feature.indexed_by);
     }
     xml_.leaf("Sign", "Unsigned");
     xml_.leaf("Endianess", "BigEndian");

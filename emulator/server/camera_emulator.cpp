@@ -127,6 +127,7 @@ void CameraEmulator::power_lost() {
   if (gvcp_) gvcp_->set_powered(false);
   engine_->abort_acquisition();
   engine_->reset_counters();
+  engine_->reset_lookup_table();
   images_->set_powered(false, clock_->now_ns());
 }
 
@@ -289,7 +290,10 @@ void CameraEmulator::register_routes() {
   api_.get("/api/v1/camera", [this](const Request&) {
     nlohmann::json features = nlohmann::json::object();
     for (const auto& f : device_->catalog().features()) {
-      if (!f.readable() || !f.chunk.empty() || f.host_side || f.type == device::FeatureType::Command) continue;
+      // A Register block (the whole LUT) is read on its own.
+      if (!f.readable() || !f.chunk.empty() || f.host_side || f.type == device::FeatureType::Command ||
+          f.type == device::FeatureType::Register)
+        continue;
       features[f.name] = device::value_to_json(f, device_->get(f.name));
     }
     return nlohmann::json{{"identity", status()}, {"features", features}};
@@ -299,6 +303,9 @@ void CameraEmulator::register_routes() {
     if (!f) throw ApiError(404, "feature: no feature named '" + request.path_parameters[0] + "'");
     refuse_host_side(*f);
     if (!f->readable() || !f->chunk.empty()) throw ApiError(400, "feature: '" + f->name + "' is not readable");
+    if (f->type == device::FeatureType::Register)
+      return nlohmann::json{{"name", f->name}, {"type", device::to_string(f->type)}, {"access", device::to_string(f->access)},
+                            {"value", device_->get_all(f->view_of)}};
     const auto limits = device_->limits(f->name);
     nlohmann::json answer{{"name", f->name}, {"type", device::to_string(f->type)}, {"access", device::to_string(f->access)},
                           {"value", device::value_to_json(*f, device_->get(f->name))}};
@@ -311,6 +318,7 @@ void CameraEmulator::register_routes() {
     if (!f) throw ApiError(404, "feature: no feature named '" + request.path_parameters[0] + "'");
     refuse_host_side(*f);
     if (!request.body.is_object() || !request.body.contains("value")) throw ApiError(400, "value: missing");
+    if (f->type == device::FeatureType::Register) return put_register_block(*f, request.body["value"]);
     const auto value = device::value_from_json(*f, request.body["value"]);
     const auto status = device_->set(f->name, value);
     if (status != gvcp::Status::Success) {
@@ -323,6 +331,29 @@ void CameraEmulator::register_routes() {
     }
     return nlohmann::json{{"name", f->name}, {"value", f->readable() ? device::value_to_json(*f, device_->get(f->name)) : request.body["value"]}};
   });
+}
+
+// A whole table (LUTValueAll) as a JSON array of its values in index order;
+// every value is checked before any is stored.
+nlohmann::json CameraEmulator::put_register_block(const device::FeatureDeclaration& block, const nlohmann::json& value) {
+  using control_api::ApiError;
+  const auto& indexed = device_->catalog().at(block.view_of);
+  const std::string expected = "an array of " + std::to_string(indexed.index_count) + " integers (" + indexed.name +
+                               " for " + indexed.indexed_by + " 0 to " + std::to_string(indexed.index_count - 1) + ")";
+  if (!value.is_array() || value.size() != indexed.index_count) throw ApiError(400, "value: " + block.name + " expects " + expected);
+  std::vector<int64_t> values;
+  values.reserve(value.size());
+  const auto limits = device_->limits(indexed.name);
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].is_number_integer() || value[i].get<int64_t>() < limits.min || value[i].get<int64_t>() > limits.max)
+      throw ApiError(400, "value[" + std::to_string(i) + "]: " + block.name + " takes integers from " +
+                              std::to_string(int64_t(limits.min)) + " to " + std::to_string(int64_t(limits.max)) + ", not " +
+                              value[i].dump());
+    values.push_back(value[i].get<int64_t>());
+  }
+  if (const auto status = device_->set_all(indexed.name, values); status != gvcp::Status::Success)
+    throw ApiError(400, "value: " + block.name + " refused the table (" + gvcp::to_string(status) + ")");
+  return nlohmann::json{{"name", block.name}, {"value", device_->get_all(indexed.name)}};
 }
 
 std::map<std::string, genicam::ChunkLayout> genicam_chunk_layouts(const stream::ChunkCatalog& catalog) {

@@ -46,6 +46,7 @@ class CameraEmulator {
   void build_device();
   void install_genicam();
   void register_routes();
+  nlohmann::json put_register_block(const device::FeatureDeclaration& block, const nlohmann::json& value);
   void build_acquisition();
   void register_stream_routes();
   void power_lost();

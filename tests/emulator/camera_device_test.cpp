@@ -202,3 +202,78 @@ TEST_F(CameraDeviceTest, GenicamUrlAndDescriptionAreReadableThroughMemory) {
 
 }  // namespace
 }  // namespace camemu::device
+
+namespace camemu::device {
+namespace {
+
+constexpr uint32_t kLutIndex = 0x90084;
+constexpr uint32_t kLutValues = 0x9010C;  // LUTValue[i] at + 4 * i, LUTValueAll over all 4096
+
+// Basler's LUT: LUTValue is the register at 0x9010C + 4 * LUTIndex, and
+// LUTValueAll the 16 KiB block of all of them, an identity at power-on.
+TEST_F(CameraDeviceTest, TheLutIsOneRegisterPerIndexReadThroughLutIndex) {
+  EXPECT_EQ(read(kLutValues + 4 * 100), 100u);
+  EXPECT_EQ(read(kLutValues + 4 * 4095), 4095u);
+  ASSERT_EQ(device->set("LUTIndex", int64_t{100}), Status::Success);
+  ASSERT_EQ(device->set("LUTValue", int64_t{3000}), Status::Success);
+  EXPECT_EQ(read(kLutValues + 4 * 100), 3000u);
+  EXPECT_EQ(device->get_int("LUTValue", "100"), 3000);
+  ASSERT_EQ(device->write_register(kLutValues + 4 * 7, 77, kClient), Status::Success);
+  ASSERT_EQ(device->write_register(kLutIndex, 7, kClient), Status::Success);
+  EXPECT_EQ(device->get_int("LUTValue"), 77);
+  EXPECT_EQ(device->get_all("LUTValue")[100], 3000);
+  EXPECT_EQ(device->write_register(kLutValues + 4 * 8, 4096, kClient), Status::InvalidParameter);
+  EXPECT_EQ(device->write_register(kLutIndex, 4096, kClient), Status::InvalidParameter);
+  EXPECT_EQ(read(kLutValues + 4 * 8), 8u);
+  EXPECT_EQ(device->write_register(kLutValues + 4 * 4096, 1, kClient), Status::InvalidAddress);
+}
+
+TEST_F(CameraDeviceTest, ALutBlockWriteIsTakenWholeOrNotAtAll) {
+  // As a client writes LUTValueAll: WRITEMEM blocks of up to 536 bytes.
+  std::vector<uint8_t> block(512);
+  for (uint32_t i = 0; i < 128; ++i) gvcp::put_u32(&block[4 * i], 4095 - (256 + i));
+  ASSERT_EQ(device->write_memory(kLutValues + 4 * 256, block, kClient), Status::Success);
+  EXPECT_EQ(device->get_int("LUTValue", "256"), 4095 - 256);
+  EXPECT_EQ(device->get_int("LUTValue", "383"), 4095 - 383);
+  std::vector<uint8_t> read_back(512);
+  ASSERT_EQ(device->read_memory(kLutValues + 4 * 256, read_back, kClient), Status::Success);
+  EXPECT_EQ(read_back, block);
+
+  // One word out of range: nothing of the block is stored.
+  std::vector<uint8_t> bad(512, 0);
+  gvcp::put_u32(&bad[4 * 100], 5000);
+  EXPECT_EQ(device->write_memory(kLutValues, bad, kClient), Status::InvalidParameter);
+  EXPECT_EQ(device->get_int("LUTValue", "0"), 0);
+  EXPECT_EQ(device->get_int("LUTValue", "50"), 50);
+
+  std::vector<int64_t> table(4096, 12);
+  table[4000] = 4096;
+  EXPECT_EQ(device->set_all("LUTValue", table), Status::InvalidParameter);
+  EXPECT_EQ(device->get_int("LUTValue", "1"), 1);
+  EXPECT_EQ(device->set_all("LUTValue", std::vector<int64_t>(4095, 0)), Status::InvalidParameter);
+  table[4000] = 0;
+  ASSERT_EQ(device->set_all("LUTValue", table), Status::Success);
+  EXPECT_EQ(device->get_all("LUTValue"), table);
+  EXPECT_THROW(device->get("LUTValueAll"), std::invalid_argument);
+  EXPECT_THROW(device->get_int("LUTValue", "4096"), std::invalid_argument);
+  EXPECT_THROW(device->get_int("LUTValue", "12x"), std::invalid_argument);
+}
+
+// Basler: the LUT values are not saved in user sets (AW00089317000 p.306);
+// LUTEnable is a setting like the others.
+TEST_F(CameraDeviceTest, UserSetsHoldLutEnableButNotTheTable) {
+  ASSERT_EQ(device->set("LUTEnable", int64_t{1}), Status::Success);
+  ASSERT_EQ(device->set("LUTIndex", int64_t{9}), Status::Success);
+  ASSERT_EQ(device->set("LUTValue", int64_t{99}), Status::Success);
+  const auto snapshot = device->snapshot_user_set();
+  EXPECT_EQ(snapshot.at("LUTEnable"), true);
+  EXPECT_FALSE(snapshot.contains("LUTValue"));
+  EXPECT_FALSE(snapshot.contains("LUTValueAll"));
+  EXPECT_FALSE(snapshot.contains("LUTIndex"));
+  device->reset_features_to_defaults();
+  EXPECT_EQ(device->get_int("LUTEnable"), 0);
+  EXPECT_EQ(device->get_int("LUTValue", "9"), 99);  // loading a user set leaves the table alone
+}
+
+}  // namespace
+}  // namespace camemu::device

@@ -201,3 +201,54 @@ TEST(FeatureCatalogUnlessLock, TheLockNeedsAnEnumerationWithARegisterAndTheEntry
 
 }  // namespace
 }  // namespace camemu::device
+
+namespace camemu::device {
+namespace {
+
+// A LUT as Basler declares it: an index, a value per index and the whole
+// table as one block.
+struct LutDeclaration {
+  nlohmann::json index = {{"name", "LUTIndex"}, {"category", "TransportLayer"}, {"type", "Integer"}, {"address", "0x90084"},
+                          {"access", "RW"}, {"min", 0}, {"max", 15}, {"inc", 1}, {"default", 0}, {"user_set", false},
+                          {"description", "Index."}};
+  nlohmann::json value = {{"name", "LUTValue"}, {"category", "TransportLayer"}, {"type", "Integer"}, {"address", "0x9010C"},
+                          {"indexed_by", "LUTIndex"}, {"access", "RW"}, {"min", 0}, {"max", 4095}, {"inc", 1},
+                          {"default", "index"}, {"user_set", false}, {"description", "Value."}};
+  nlohmann::json all = {{"name", "LUTValueAll"}, {"category", "TransportLayer"}, {"type", "Register"}, {"address", "0x9010C"},
+                        {"length", 64}, {"view_of", "LUTValue"}, {"access", "RW"}, {"description", "All."}};
+  nlohmann::json document() const { return catalog_of({index, value, all}); }
+};
+
+TEST(FeatureCatalogIndexed, ATableHasACopyPerIndexAndItsBlockCoversThemAll) {
+  const auto catalog = FeatureCatalog::from_json(LutDeclaration{}.document());
+  EXPECT_EQ(catalog.at("LUTValue").index_count, 16u);
+  EXPECT_TRUE(catalog.at("LUTValue").default_is_index);
+  EXPECT_FALSE(catalog.at("LUTValue").has_limit_registers());  // those bytes are its copies
+  EXPECT_FALSE(catalog.at("LUTValueAll").in_user_set);
+}
+
+TEST(FeatureCatalogIndexed, DeclarationsTheDeviceCannotHonourAreRefused) {
+  const auto refused = [](const std::function<void(LutDeclaration&)>& change, const std::string& feature,
+                          const std::string& field) {
+    LutDeclaration lut;
+    change(lut);
+    expect_refused(lut.document(), feature, field);
+  };
+  refused([](auto& l) { l.value["indexed_by"] = "Nothing"; }, "LUTValue", "indexed_by");
+  refused([](auto& l) { l.index["min"] = 1; l.index["default"] = 1; }, "LUTValue", "indexed_by");
+  refused([](auto& l) { l.index["inc"] = 8; }, "LUTValue", "indexed_by");
+  refused([](auto& l) { l.value["type"] = "Float"; l.value["length"] = 8; }, "LUTValue", "indexed_by");
+  refused([](auto& l) { l.value["user_set"] = true; }, "LUTValue", "user_set");
+  refused([](auto& l) { l.value["max"] = 10; }, "LUTValue", "default");  // an identity of 16 needs 15
+  refused([](auto& l) { l.index["default"] = "index"; }, "LUTIndex", "default");
+  refused([](auto& l) { l.all["length"] = 60; }, "LUTValueAll", "view_of");
+  refused([](auto& l) { l.all["address"] = "0x90110"; }, "LUTValueAll", "view_of");
+  refused([](auto& l) { l.all["view_of"] = "LUTIndex"; }, "LUTValueAll", "view_of");
+  refused([](auto& l) { l.all.erase("view_of"); }, "LUTValueAll", "view_of");
+  refused([](auto& l) { l.index["view_of"] = "LUTValue"; }, "LUTIndex", "view_of");
+  // The copies' registers belong to the table: nothing else may sit there.
+  refused([](auto& l) { l.index["address"] = "0x90110"; }, "LUTValue", "address");
+}
+
+}  // namespace
+}  // namespace camemu::device

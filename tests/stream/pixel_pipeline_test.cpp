@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <vector>
 
 namespace camemu::stream {
@@ -276,7 +278,8 @@ std::vector<uint8_t> per_pixel_reference(const Sensor& sensor, const ImageSettin
           vertical += at((s.offset_x + image_column) * s.binning_horizontal + dx, (s.offset_y + image_row) * s.binning_vertical + dy);
         horizontal += combine(vertical, s.binning_vertical, s.binning_vertical_mode);
       }
-      values.push_back(static_cast<uint16_t>(combine(horizontal, s.binning_horizontal, s.binning_horizontal_mode)));
+      const auto binned = static_cast<uint16_t>(combine(horizontal, s.binning_horizontal, s.binning_horizontal_mode));
+      values.push_back(s.tone_curve ? s.tone_curve->output[binned] : binned);  // then LUT and gamma
     }
   }
   return encode_by_definition(values, s.pixel_format);
@@ -338,6 +341,68 @@ TEST(PixelPipeline, BandByBandRenderingGivesThePerPixelImage) {
             }
           }
   EXPECT_EQ(cases, 3 * 4 * 2 * 2 * 2 * 3);
+}
+
+// LUT and gamma act on the binned, mirrored 12-bit values, before the pixel
+// format: in the whole-frame call and band by band alike.
+TEST(PixelPipeline, TheToneCurveMapsTheBinnedValuesBeforeThePixelFormat) {
+  Sensor sensor(64, 40);
+  for (std::size_t i = 0; i < sensor.pixels.size(); ++i) sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 20);
+  std::array<int64_t, lut_entries> inverting{};
+  for (uint32_t i = 0; i < lut_entries; ++i) inverting[i] = 4095 - static_cast<int64_t>(i);
+  const auto curve = std::make_shared<const ToneCurve>(make_tone_curve(std::span<const int64_t, lut_entries>(inverting), 0.6));
+  for (const PixelFormat format : {PixelFormat::mono8, PixelFormat::mono12, PixelFormat::mono12_packed})
+    for (const uint32_t binning : {1u, 2u})
+      for (const bool reverse_x : {false, true}) {
+        auto settings = settings_for(10, 6, format);
+        settings.offset_x = 3;
+        settings.offset_y = 2;
+        settings.binning_horizontal = settings.binning_vertical = binning;
+        settings.reverse_x = reverse_x;
+        settings.tone_curve = curve;
+        SCOPED_TRACE(std::string(pixel_format_name(format)) + " binning " + std::to_string(binning) + (reverse_x ? " reverse_x" : ""));
+        const auto expected = per_pixel_reference(sensor, settings);
+        auto plain = settings;
+        plain.tone_curve.reset();
+        ASSERT_NE(expected, per_pixel_reference(sensor, plain));  // the curve changes the image
+        std::vector<uint8_t> whole(image_bytes(settings));
+        ASSERT_EQ(render_image(sensor.view(), settings, 0, whole).status, PipelineStatus::ok);
+        EXPECT_EQ(whole, expected);
+        std::vector<uint8_t> banded(whole.size(), 0xEE);
+        for (uint32_t y = settings.offset_y * binning; y < (settings.offset_y + settings.height) * binning; y += binning) {
+          const SensorFrameView band{std::span<const uint16_t>(sensor.pixels).subspan(std::size_t(y) * sensor.width, sensor.width * binning),
+                                     sensor.width, binning, sensor.width, 0, y};
+          ASSERT_EQ(render_image_band(band, settings, banded).status, PipelineStatus::ok);
+        }
+        EXPECT_EQ(banded, expected);
+      }
+}
+
+// Testimage4/5 pass through the digital processing, 1-3 bypass it
+// (AW00089317000 p.300).
+TEST(PixelPipeline, OnlyTheFeatureTestImagesShowTheToneCurve) {
+  std::array<int64_t, lut_entries> inverting{};
+  for (uint32_t i = 0; i < lut_entries; ++i) inverting[i] = 4095 - static_cast<int64_t>(i);
+  const auto curve = std::make_shared<const ToneCurve>(make_tone_curve(std::span<const int64_t, lut_entries>(inverting), std::nullopt));
+  for (const TestImage image : {TestImage::fixed_diagonal_8bit, TestImage::moving_diagonal_8bit, TestImage::moving_diagonal_12bit,
+                                TestImage::feature_test_8bit, TestImage::feature_test_12bit}) {
+    auto settings = settings_for(16, 3, PixelFormat::mono12);
+    settings.test_image = image;
+    settings.tone_curve = curve;
+    std::vector<uint8_t> out(image_bytes(settings));
+    ASSERT_EQ(render_image(SensorFrameView{}, settings, 5, out).status, PipelineStatus::ok);
+    const bool processed = image == TestImage::feature_test_8bit || image == TestImage::feature_test_12bit;
+    for (uint32_t row = 0; row < 3; ++row)
+      for (uint32_t column = 0; column < 16; ++column) {
+        const uint16_t pattern = test_image_value(image, column, row, 5);
+        const std::size_t at = 2 * (std::size_t(row) * 16 + column);
+        const uint16_t sent = static_cast<uint16_t>(out[at] | out[at + 1] << 8);
+        // The inverting table is exact below 4088 (the last used entry).
+        const uint16_t expected = processed ? curve->output[pattern] : pattern;
+        ASSERT_EQ(sent, expected) << static_cast<int>(image) << " at " << column << "," << row;
+        if (processed && pattern < 4088) ASSERT_EQ(sent, 4095 - pattern);
+      }
+  }
 }
 
 // Full-width rows: binning works through slices of columns, and rows as wide

@@ -40,6 +40,7 @@ std::string location_of(const device::FeatureDeclaration& f) {
   if (!f.address) return "—";
   std::string where = hex_address(*f.address);
   if (f.bits) where += " bits " + std::to_string(f.bits->msb) + ":" + std::to_string(f.bits->lsb);
+  if (!f.indexed_by.empty()) where += " + 4 × " + f.indexed_by;
   if (f.length != 4) where += " (" + std::to_string(f.length) + " B)";
   return where;
 }
@@ -73,9 +74,12 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       const auto& f = catalog.at(name);
       std::string access = device::to_string(f.access);
       if (!f.selector.empty()) access += ", per " + f.selector;
+      if (!f.indexed_by.empty()) access += ", per " + f.indexed_by;
+      if (!f.view_of.empty()) access += ", all of " + f.view_of;
       access += host_lock_text(f.host_lock);
       if (f.locked_unless) access += "; locked unless " + f.locked_unless->feature + " is " + f.locked_unless->entry;
       std::string default_text = f.default_value.is_null() ? "" : (f.default_value.is_string() ? f.default_value.get<std::string>() : f.default_value.dump());
+      if (f.default_is_index) default_text = "its index (identity)";
       // Copies of a selected feature may start differently (AOI1 measures for the auto functions, AOI2 not).
       for (const auto& [entry, value] : f.selected_defaults)
         if (value != f.default_value)

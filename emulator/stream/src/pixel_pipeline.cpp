@@ -215,7 +215,14 @@ CAMEMU_ALSO_FOR_AVX2 void reverse_row(uint16_t* row, uint32_t width) {
 // The Mono8/Mono12 loops are written so g++ vectorises them at the baseline
 // ISA (see CMakeLists.txt for the cost model).
 bool direct_row_conversion(const ImageSettings& settings) {
-  return settings.binning_horizontal == 1 && settings.binning_vertical == 1 && !settings.reverse_x;
+  return settings.binning_horizontal == 1 && settings.binning_vertical == 1 && !settings.reverse_x && !settings.tone_curve;
+}
+
+// Testimage1-3 bypass the digital processing; Testimage4/5 show its effect.
+const ToneCurve* tone_curve_for(const ImageSettings& settings) {
+  const bool processed = settings.test_image == TestImage::off || settings.test_image == TestImage::feature_test_8bit ||
+                         settings.test_image == TestImage::feature_test_12bit;
+  return processed ? settings.tone_curve.get() : nullptr;
 }
 
 // Output rows start on byte boundaries and need only the sensor rows under
@@ -307,6 +314,7 @@ void render_rows(const SensorFrameView& sensor, const ImageSettings& settings, I
     }
     fill_sensor_row(sensor, settings, image_row, scratch.data());
     if (settings.reverse_x) reverse_row(scratch.data(), settings.width);
+    if (settings.tone_curve) apply_tone_curve(*settings.tone_curve, scratch.data(), settings.width, scratch.data());
     convert_row(settings.pixel_format, scratch.data(), settings.width, out_row);
   }
 }
@@ -340,6 +348,7 @@ PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& 
 
   // Test images, and Mono12Packed rows whose pixel pairs run across row ends.
   std::array<uint16_t, max_image_width> row{};
+  const ToneCurve* tone_curve = tone_curve_for(settings);
   PixelEncoder encoder(settings.pixel_format, out.data());
   for (uint32_t output_row = 0; output_row < settings.height; ++output_row) {
     const uint32_t image_row = settings.reverse_y ? settings.height - 1 - output_row : output_row;
@@ -349,6 +358,7 @@ PipelineResult render_image(const SensorFrameView& sensor, const ImageSettings& 
       fill_test_image_row(settings.test_image, image_row, frame_counter, settings.width, row.data());
     }
     if (settings.reverse_x) reverse_row(row.data(), settings.width);
+    if (tone_curve) apply_tone_curve(*tone_curve, row.data(), settings.width, row.data());
     encoder.append(row.data(), settings.width);
   }
   return {PipelineStatus::ok, encoder.finish()};

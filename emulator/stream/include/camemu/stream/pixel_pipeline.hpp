@@ -1,13 +1,15 @@
 #pragma once
 // The camera's FPGA image path: 12-bit sensor frame -> ROI, binning, reverse,
-// test image -> pixel-format encoding, written into a caller-provided buffer
+// test image -> LUT and gamma -> pixel-format encoding, written into a caller-provided buffer
 // (no allocation per frame).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "camemu/stream/pixel_format.hpp"
 #include "camemu/stream/test_image.hpp"
+#include "camemu/stream/tone_curve.hpp"
 
 namespace camemu::stream {
 
@@ -33,6 +35,9 @@ struct ImageSettings {
   bool reverse_y = false;
   PixelFormat pixel_format = PixelFormat::mono8;
   TestImage test_image = TestImage::off;
+  // LUT and gamma (null: neither is on). Applied to the sensor image and to
+  // Testimage4/5, the "feature test" images; Testimage1-3 bypass it.
+  std::shared_ptr<const ToneCurve> tone_curve;
 };
 
 // A block of sensor pixels (12-bit values in uint16), either the full sensor or

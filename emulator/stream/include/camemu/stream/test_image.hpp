@@ -12,9 +12,9 @@ enum class TestImage : uint8_t {
   fixed_diagonal_8bit = 1,   // Testimage1: (col + row) mod 256
   moving_diagonal_8bit = 2,  // Testimage2: (col + row + frame) mod 256
   moving_diagonal_12bit = 3, // Testimage3: (col + row + frame) mod 4096
-  // Testimage4/5 are the "feature test" variants of 2/3: on the real camera they
-  // pass through the digital processing (LUT etc.). This pipeline has no such
-  // processing stage, so their patterns are identical to 2/3.
+  // Testimage4/5 are the "feature test" variants of 2/3: the same patterns,
+  // passed through the digital processing (LUT and gamma; AW00089317000
+  // p.300), which 1-3 bypass (pixel_pipeline.cpp).
   feature_test_8bit = 4,
   feature_test_12bit = 5,
 };
