@@ -724,6 +724,25 @@ std::vector<std::string> CameraDevice::restore_user_set(const nlohmann::json& sn
   return rejected;
 }
 
+void CameraDevice::reset_to_power_up() {
+  std::lock_guard lock(mutex_);
+  for (const auto& f : catalog_.features()) {
+    if (f.persist_on_device || f.in_user_set) continue;  // user-set features: reset_features_to_defaults, below
+    auto it = storage_.find(f.name);
+    if (it == storage_.end()) continue;
+    auto& copies = it->second.copies;
+    const auto* selector = f.selector.empty() ? nullptr : &catalog_.at(f.selector);
+    for (size_t i = 0; i < copies.size(); ++i) {
+      const std::string copy = !f.indexed_by.empty() ? std::to_string(i) : selector ? selector->entries[i].name : "";
+      const FeatureValue power_up = default_value(f, copy);
+      if (copies[i] == power_up) continue;
+      copies[i] = power_up;
+      if (auto b = behaviours_.find(f.name); b != behaviours_.end() && b->second.changed) b->second.changed(power_up);
+    }
+  }
+  reset_features_to_defaults();
+}
+
 void CameraDevice::reset_features_to_defaults() {
   std::lock_guard lock(mutex_);
   nlohmann::json defaults = nlohmann::json::object();

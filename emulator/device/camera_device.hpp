@@ -122,6 +122,11 @@ class CameraDevice {
   // Applies a snapshot; unknown or invalid entries are skipped and named.
   std::vector<std::string> restore_user_set(const nlohmann::json& snapshot);
   void reset_features_to_defaults();
+  // The state after power-up, before the startup user set: every stored
+  // feature at its default (selectors, the LUT, the user-set features), except
+  // those the camera keeps in flash (persist_on_device). A feature that
+  // changes runs its `changed` rules, so caches built from it follow.
+  void reset_to_power_up();
 
   std::recursive_mutex& mutex() { return mutex_; }
 

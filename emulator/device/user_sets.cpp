@@ -138,6 +138,9 @@ Status UserSets::load(const std::string& set_name) {
 std::vector<std::string> UserSets::restore_at_start() {
   std::vector<std::string> problems;
   restoring_ = true;
+  // After a power cycle or DeviceReset nothing set before survives but what
+  // the camera keeps in flash (at program start this changes nothing).
+  device_.reset_to_power_up();
   std::string problem;
   if (auto sets = store_.load(kUserSetsFile, &problem); sets && sets->is_object()) sets_ = *sets;
   if (!problem.empty()) problems.push_back(problem);

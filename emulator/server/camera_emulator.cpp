@@ -63,12 +63,21 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
     engine_->signal(acquisition::TriggerInput::Action1, true, clock_->now_ns());
   };
   gvcp_ = std::make_unique<GvcpServer>(*device_, address, options_.gvcp_port, std::move(hooks));
+  const double restart_ms = options_.config.at("camera").at("device_reset").at("restart_ms").get<double>();
+  if (!(restart_ms >= 0 && restart_ms <= 600000)) throw std::invalid_argument("camera.device_reset.restart_ms: must be 0 to 600000");
+  restart_ = std::make_unique<DeviceRestart>(
+      *clock_, static_cast<int64_t>(restart_ms * 1e6),
+      DeviceRestart::Steps{.go_down = [this] { power_lost(); },
+                           .come_up = [this] { power_restored(); },
+                           .should_boot = [this] { return io_->powered() && !gvcp_->powered(); }});
+  device_->attach("DeviceReset", {.changed = [this](const device::FeatureValue&) { restart_->request(); }});
   register_routes();
   register_stream_routes();
   io_->register_routes(api_);
 }
 
 CameraEmulator::~CameraEmulator() {
+  restart_.reset();  // its thread calls into everything below
   stop();
   io_.reset();      // its thread signals the engine
   engine_.reset();  // before the streamer and image source it uses
@@ -143,8 +152,13 @@ void CameraEmulator::close_after_control_loss() {
 
 // Power is back: the camera boots with its startup user set and no controller.
 void CameraEmulator::power_restored() {
+  namespace bs = device::bootstrap;
   device_->control_channel().release();
   close_stream_channel();
+  // The channels a host set up are gone with the reboot, as is its heartbeat timeout.
+  device_->set_bootstrap_word(bs::kMessageChannelPort, 0);
+  device_->set_bootstrap_word(bs::kMessageChannelDestination, 0);
+  device_->set_bootstrap_word(bs::kHeartbeatTimeout, device_->identity().heartbeat_timeout_ms);
   const auto problems = user_sets_->restore_at_start();
   {
     std::lock_guard lock(startup_problems_mutex_);
@@ -270,6 +284,8 @@ nlohmann::json CameraEmulator::status() {
           {"controlled", primary.has_value()},
           {"acquiring", device_->streaming()},
           {"powered", io_->powered()},
+          {"restarting", restart_->restarting()},
+          {"device_resets", restart_->restarts()},
           {"camera_time_s", clock_->now_ns() * 1e-9},
           {"gvcp", {{"commands", gvcp_->counters().commands.load()},
                     {"errors", gvcp_->counters().errors.load()},

@@ -11,6 +11,7 @@
 #include "device/camera_device.hpp"
 #include "device/user_sets.hpp"
 #include "persistence/state_store.hpp"
+#include "server/device_restart.hpp"
 #include "server/emulator_options.hpp"
 #include "server/gvcp_server.hpp"
 #include "camemu/stream/chunk_layout.hpp"
@@ -69,6 +70,7 @@ class CameraEmulator {
   std::unique_ptr<acquisition::IoBinding> io_;
   std::unique_ptr<acquisition::AcquisitionEngine> engine_;
   std::unique_ptr<GvcpServer> gvcp_;
+  std::unique_ptr<DeviceRestart> restart_;  // DeviceReset; uses the engine, I/O and GVCP server
   nlohmann::json faults_ = nlohmann::json::object();
   control_api::ControlApi api_;
   // Also appended on the I/O thread when power returns (the camera boots).

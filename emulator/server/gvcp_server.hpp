@@ -48,6 +48,7 @@ class GvcpServer {
 
   // An unpowered camera answers nothing.
   void set_powered(bool powered) { powered_ = powered; }
+  bool powered() const { return powered_; }
 
   // Sends an EVENT command on the message channel if the host opened one.
   void send_event(uint16_t event_id, uint16_t block_id, uint64_t timestamp);
