@@ -76,6 +76,9 @@ void BM_PixelPipelineFullFrame(benchmark::State& state) {
   settings.offset_x /= settings.binning_horizontal;
   settings.offset_y /= settings.binning_vertical;
   settings.reverse_x = state.range(2) != 0;
+  // LUT and gamma on: one table lookup per pixel before the pixel format.
+  const bool tone_curve = state.range(3) != 0;
+  if (tone_curve) settings.tone_curve = std::make_shared<const ToneCurve>(make_tone_curve(std::nullopt, 0.5));
   std::vector<uint8_t> out(image_bytes(settings));
   const SensorFrameView view{sensor, sensor_width, sensor_height, 0, 0, 0};
   for (auto _ : state) {
@@ -84,15 +87,17 @@ void BM_PixelPipelineFullFrame(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetLabel(std::string(pixel_format_name(settings.pixel_format)) + " binning " + std::to_string(state.range(1)) +
-                 (settings.reverse_x ? " reverse_x" : ""));
+                 (settings.reverse_x ? " reverse_x" : "") + (tone_curve ? " gamma" : ""));
 }
-// Args: pixel format, binning (both directions), ReverseX.
+// Args: pixel format, binning (both directions), ReverseX, tone curve.
 BENCHMARK(BM_PixelPipelineFullFrame)
-    ->Args({static_cast<int64_t>(PixelFormat::mono8), 1, 0})
-    ->Args({static_cast<int64_t>(PixelFormat::mono12), 1, 0})
-    ->Args({static_cast<int64_t>(PixelFormat::mono12_packed), 1, 0})
-    ->Args({static_cast<int64_t>(PixelFormat::mono8), 1, 1})
-    ->Args({static_cast<int64_t>(PixelFormat::mono8), 2, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono8), 1, 0, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono12), 1, 0, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono12_packed), 1, 0, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono8), 1, 1, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono8), 2, 0, 0})
+    ->Args({static_cast<int64_t>(PixelFormat::mono8), 1, 0, 1})
+    ->Args({static_cast<int64_t>(PixelFormat::mono12), 1, 0, 1})
     ->MeasureProcessCPUTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -38,6 +38,7 @@ ToneCurve make_tone_curve(std::optional<std::span<const int64_t, lut_entries>> l
     uint16_t out = lut ? lut_output(*lut, v) : static_cast<uint16_t>(v);
     if (gamma) out = gamma_output(exponent, out);
     curve.output[v] = out;
+    curve.output8[v] = static_cast<uint8_t>(out >> (sensor_bit_depth - 8));
   }
   return curve;
 }

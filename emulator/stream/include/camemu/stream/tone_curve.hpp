@@ -29,6 +29,7 @@ inline constexpr uint32_t lut_used_entry_step = 8;
 
 struct ToneCurve {
   std::array<uint16_t, lut_entries> output{};  // output[v] for the 12-bit value v
+  std::array<uint8_t, lut_entries> output8{};  // output[v] >> 4: the Mono8 byte, looked up in one step
 };
 
 // `lut`: the 4096 stored LUTValue entries when the LUT is enabled (values
