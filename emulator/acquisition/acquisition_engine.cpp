@@ -39,14 +39,24 @@ stream::SensorFrameView sensor_view(const uint16_t* pixels, const SensorRegion& 
 
 // Converts each band of the sensor readout into the frame's payload while the
 // band is still in the cache.
+// With `unprocessed`, each band also goes, without LUT and gamma, into a
+// second image (for the auto functions; see make_and_send_frame).
 class PayloadBandWriter final : public SensorBandSink {
  public:
-  PayloadBandWriter(const stream::ImageSettings& image, std::span<uint8_t> payload) : image_(image), payload_(payload) {}
+  struct Copy {
+    const stream::ImageSettings& image;
+    std::span<uint8_t> out;
+  };
+  PayloadBandWriter(const stream::ImageSettings& image, std::span<uint8_t> payload, std::optional<Copy> unprocessed)
+      : image_(image), payload_(payload), unprocessed_(unprocessed) {}
 
   void take_band(const uint16_t* pixels, const SensorRegion& band) override {
-    const auto rendered = stream::render_image_band(sensor_view(pixels, band), image_, payload_);
+    const auto view = sensor_view(pixels, band);
+    const auto rendered = stream::render_image_band(view, image_, payload_);
     if (rendered.status != stream::PipelineStatus::ok) result_.status = rendered.status;
     result_.bytes_written += rendered.bytes_written;
+    if (unprocessed_ && stream::render_image_band(view, unprocessed_->image, unprocessed_->out).status != stream::PipelineStatus::ok)
+      result_.status = stream::PipelineStatus::invalid_settings;
   }
 
   const stream::PipelineResult& result() const { return result_; }
@@ -54,6 +64,7 @@ class PayloadBandWriter final : public SensorBandSink {
  private:
   const stream::ImageSettings& image_;
   std::span<uint8_t> payload_;
+  std::optional<Copy> unprocessed_;
   stream::PipelineResult result_;
 };
 
@@ -573,9 +584,22 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
   stream::FrameBufferLease lease = streamer_.acquire_frame_buffer(payload_bytes);
   if (!lease) return reject();
   const DigitisationSettings digitisation{exposure_us, settings.gain_raw, settings.black_level_raw, settings.digital_shift};
+  // The auto functions measure the image before LUT and gamma: Basler's dart
+  // manual (AW00136902000): "The target value calculation does not include
+  // gamma correction"; the ace manuals say nothing either way. An inverting
+  // LUT would otherwise turn their control loop around. So with a tone curve
+  // and an auto function on, the sensor image is also converted without the
+  // curve, into a buffer of the engine's (it grows on first use only).
+  stream::ImageSettings unprocessed = image;
+  unprocessed.tone_curve.reset();
+  const bool measure_unprocessed =
+      image.tone_curve && image.test_image == stream::TestImage::off && auto_functions_.running();
+  if (measure_unprocessed && unprocessed_image_.size() < image_bytes) unprocessed_image_.resize(image_bytes);
   stream::PipelineResult rendered;
   if (stream::renders_in_bands(image)) {
-    PayloadBandWriter writer(image, lease.buffer());
+    PayloadBandWriter writer(image, lease.buffer(),
+                             measure_unprocessed ? std::optional<PayloadBandWriter::Copy>({unprocessed, unprocessed_image_})
+                                                 : std::nullopt);
     images_.expose_in_bands(region, start_ns, digitisation, frame_counter_, int(image.binning_vertical), writer);
     rendered = writer.result();
   } else if (image.test_image != stream::TestImage::off) {
@@ -587,11 +611,20 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     if (sensor_buffer_.size() < pixels) sensor_buffer_.resize(pixels);
     images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
     rendered = stream::render_image(sensor_view(sensor_buffer_.data(), region), image, frame_counter_, lease.buffer());
+    if (measure_unprocessed &&
+        stream::render_image(sensor_view(sensor_buffer_.data(), region), unprocessed, frame_counter_, unprocessed_image_).status !=
+            stream::PipelineStatus::ok)
+      rendered.status = stream::PipelineStatus::invalid_settings;
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
     return reject();  // the lease frees its slot
   try {
-    auto_functions_.after_frame(lease.buffer().first(image_bytes), image, {exposure_us, settings.gain_raw});
+    if (measure_unprocessed) {
+      auto_functions_.after_frame(std::span<const uint8_t>(unprocessed_image_).first(image_bytes), unprocessed,
+                                  {exposure_us, settings.gain_raw});
+    } else {
+      auto_functions_.after_frame(lease.buffer().first(image_bytes), image, {exposure_us, settings.gain_raw});
+    }
   } catch (const std::exception& e) {
     // The frame is still sent; only the adjustment is lost.
     std::lock_guard lock(mutex_);

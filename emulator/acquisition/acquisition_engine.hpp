@@ -151,6 +151,7 @@ class AcquisitionEngine {
   std::thread readout_thread_;
 
   std::vector<uint16_t> sensor_buffer_;  // whole 12-bit frame, for odd-width Mono12Packed only
+  std::vector<uint8_t> unprocessed_image_;  // the image without LUT and gamma, for the auto functions
   std::thread thread_;
 };
 

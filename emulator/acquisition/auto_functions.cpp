@@ -148,6 +148,11 @@ void AutoFunctions::apply(const Measurement& measurement, const stream::ImageSet
     device_.force("GainAuto", off_value("GainAuto"));
 }
 
+bool AutoFunctions::running() {
+  std::lock_guard lock(device_.mutex());
+  return device_.get_int("ExposureAuto") != off_value("ExposureAuto") || device_.get_int("GainAuto") != off_value("GainAuto");
+}
+
 void AutoFunctions::after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings,
                                 const FrameExposure& frame) {
   apply(measure(image, image_settings), image_settings, frame);

@@ -67,6 +67,9 @@ class AutoFunctions {
   // auto functions are Off.
   void after_frame(std::span<const uint8_t> image, const stream::ImageSettings& image_settings, const FrameExposure& frame);
 
+  // Whether Exposure Auto or Gain Auto is on (takes the device lock).
+  bool running();
+
   // after_frame's two halves: the measurement runs without the device's lock
   // (a full frame takes milliseconds), so a host may write meanwhile.
   struct Measurement {

@@ -453,19 +453,25 @@ Status CameraDevice::read_byte_range(uint32_t address, std::span<uint8_t> out) {
   return Status::Success;
 }
 
-Status CameraDevice::check_indexed_words(uint32_t address, std::span<const uint8_t> data) {
-  for (uint32_t offset = 0; offset + 4 <= data.size(); offset += 4) {
+Status CameraDevice::check_block_write(uint32_t address, std::span<const uint8_t> data) {
+  uint32_t offset = 0;
+  while (offset < data.size()) {
     const auto* slot = slot_at(address + offset);
-    if (!slot || slot->feature->indexed_by.empty() || slot->base != address + offset) continue;
-    if (!slot->feature->writable()) return Status::WriteProtect;
-    if (auto s = check_value(*slot->feature, decode_value(*slot->feature, data.subspan(offset, 4))); s != Status::Success)
-      return s;
+    if (!slot) return Status::InvalidAddress;
+    if (slot->role != Role::Value || !slot->feature->writable()) return Status::WriteProtect;
+    const uint32_t start = address + offset - slot->base;
+    const uint32_t count = std::min<uint32_t>(slot->length - start, static_cast<uint32_t>(data.size()) - offset);
+    // A table entry's value does not depend on the others: it is checked here too.
+    if (!slot->feature->indexed_by.empty() && start == 0 && count == 4)
+      if (auto s = check_value(*slot->feature, decode_value(*slot->feature, data.subspan(offset, 4))); s != Status::Success)
+        return s;
+    offset += count;
   }
   return Status::Success;
 }
 
 Status CameraDevice::write_feature_registers(uint32_t address, std::span<const uint8_t> data) {
-  if (auto s = check_indexed_words(address, data); s != Status::Success) return s;
+  if (auto s = check_block_write(address, data); s != Status::Success) return s;
   uint32_t offset = 0;
   while (offset < data.size()) {
     const auto* slot = slot_at(address + offset);

@@ -164,9 +164,11 @@ class CameraDevice {
   gvcp::Status write_bootstrap(uint32_t address, std::span<const uint8_t> data);
   gvcp::Status check_bootstrap_fields(uint32_t word_address, uint32_t old_value, uint32_t new_value);
   gvcp::Status write_feature_registers(uint32_t address, std::span<const uint8_t> data);
-  // The copies of indexed features a write covers, checked before anything
-  // is stored (a table written in one block is taken whole or not at all).
-  gvcp::Status check_indexed_words(uint32_t address, std::span<const uint8_t> data);
+  // What a multi-register write covers, checked before anything is stored:
+  // every register exists and is writable, every table entry is in range (a
+  // LUT written in one block is taken whole or not at all). Values of other
+  // features may depend on each other, so their checks stay with the store.
+  gvcp::Status check_block_write(uint32_t address, std::span<const uint8_t> data);
   const FeatureDeclaration& feature_named(const std::string& name) const;
 
   FeatureCatalog catalog_;

@@ -359,7 +359,7 @@ std::vector<const FeatureDeclaration*> FeatureCatalog::selected_by(const std::st
   for (const auto& f : features_) {
     const bool listed = selecting && std::find(selecting->selects.begin(), selecting->selects.end(), f.name) !=
                                          selecting->selects.end();
-    if (f.selector == selector || listed) selected.push_back(&f);
+    if (f.selector == selector || listed || f.indexed_by == selector) selected.push_back(&f);
   }
   return selected;
 }

@@ -129,7 +129,8 @@ class FeatureCatalog {
   const std::vector<CategoryDeclaration>& categories() const { return categories_; }
   const FeatureDeclaration* find(const std::string& name) const;
   const FeatureDeclaration& at(const std::string& name) const;  // throws std::out_of_range
-  // Features a selector selects (their `selector`, or its `selects`), in declaration order.
+  // Features a selector selects (their `selector`, or its `selects`; and an
+  // index its indexed features), in declaration order.
   std::vector<const FeatureDeclaration*> selected_by(const std::string& selector) const;
 
  private:

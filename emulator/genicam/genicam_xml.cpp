@@ -224,6 +224,7 @@ class Generator {
     }
     if (!feature.unit.empty()) xml_.leaf("Unit", feature.unit);
     xml_.leaf("Representation", representation_text(feature.representation));
+    write_selected_features(feature);  // an index selects its table's entry (LUTIndex: LUTValue)
     xml_.close();
 
     write_integer_value_register(feature);

@@ -192,5 +192,30 @@ TEST_F(AutoFunctionTest, TheProfileDecidesWhetherGainOrExposureCarriesTheBrightn
   EXPECT_NEAR(camera().get_float("ExposureTimeAbs").value_or(0), 1000.0, 12.0);
 }
 
+// The auto functions measure the image before LUT and gamma (Basler's dart
+// manual: the target "does not include gamma correction"): with an inverting
+// LUT the camera still settles, and the frames show the inverse of the target.
+// Measured after the LUT, the loop would run the wrong way, to a limit.
+TEST_F(AutoFunctionTest, TheTargetIsReachedBeforeTheLutAndGamma) {
+  start("127.0.0.57");
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 2000));
+  std::vector<int> inverting(4096);
+  for (int i = 0; i < 4096; ++i) inverting[i] = 4095 - i;
+  ASSERT_EQ(api().put("/api/v1/camera/features/LUTValueAll", {{"value", inverting}}).status, 200);
+  ASSERT_TRUE(camera().set_boolean("LUTEnable", true));
+  ASSERT_TRUE(camera().set_integer("AutoTargetValue", 170));
+  ASSERT_TRUE(aravis_auto(ARV_AUTO_CONTINUOUS));
+  int settled = 0;
+  const auto means = stream_until(80, [&](double mean) {
+    settled = std::abs(mean - (255.0 - 170.0)) <= 2.5 ? settled + 1 : 0;
+    return settled >= 5;
+  });
+  ASSERT_FALSE(means.empty());
+  EXPECT_EQ(settled, 5) << "means: " << ::testing::PrintToString(means);
+  const double exposure = camera().get_float("ExposureTimeAbs").value_or(0);
+  EXPECT_GT(exposure, 2000.0) << "the exposure went the wrong way";
+  EXPECT_LT(exposure, 100000.0);
+}
+
 }  // namespace
 }  // namespace camemu::e2e

@@ -245,6 +245,18 @@ TEST_F(CameraDeviceTest, ALutBlockWriteIsTakenWholeOrNotAtAll) {
   EXPECT_EQ(device->write_memory(kLutValues, bad, kClient), Status::InvalidParameter);
   EXPECT_EQ(device->get_int("LUTValue", "0"), 0);
   EXPECT_EQ(device->get_int("LUTValue", "50"), 50);
+  // The last two entries and a word past the table: refused, and the two kept.
+  std::vector<uint8_t> past_the_end(12, 0);
+  gvcp::put_u32(&past_the_end[0], 1);
+  gvcp::put_u32(&past_the_end[4], 2);
+  EXPECT_EQ(device->write_memory(kLutValues + 4 * 4094, past_the_end, kClient), Status::InvalidAddress);
+  EXPECT_EQ(device->get_int("LUTValue", "4094"), 4094);
+  EXPECT_EQ(device->get_int("LUTValue", "4095"), 4095);
+  // LUTIndex and its read-only limit register: refused, LUTIndex unchanged.
+  std::vector<uint8_t> into_limits(8, 0);
+  gvcp::put_u32(&into_limits[0], 5);
+  EXPECT_EQ(device->write_memory(kLutIndex, into_limits, kClient), Status::WriteProtect);
+  EXPECT_EQ(device->get_int("LUTIndex"), 0);
 
   std::vector<int64_t> table(4096, 12);
   table[4000] = 4096;

@@ -197,6 +197,15 @@ TEST_F(GenicamRegisterMap, SelectorsListTheFeaturesTheySelect) {
   }
 }
 
+// GenICam's arrays: the index selects the entry (LUTIndex selects LUTValue).
+TEST_F(GenicamRegisterMap, AnIndexSelectsItsIndexedFeature) {
+  std::vector<std::string> listed;
+  for (const GSList* item = arv_gc_selector_get_selected_features(ARV_GC_SELECTOR(node("LUTIndex"))); item; item = item->next)
+    listed.push_back(node_name(ARV_GC_NODE(item->data)));
+  EXPECT_EQ(listed, std::vector<std::string>{"LUTValue"});
+  EXPECT_TRUE(arv_gc_selector_is_selector(ARV_GC_SELECTOR(node("LUTIndex"))));
+}
+
 TEST_F(GenicamRegisterMap, StaticIntegerLimitsComeFromTheDeclaration) {
   for (const auto& feature : catalog_.features()) {
     if (feature.type != FeatureType::Integer || feature.dynamic_limits || !feature.min || !feature.address) continue;
