@@ -63,6 +63,7 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
     engine_->signal(acquisition::TriggerInput::Action1, true, clock_->now_ns());
   };
   gvcp_ = std::make_unique<GvcpServer>(*device_, address, options_.gvcp_port, std::move(hooks));
+  gvcp_->set_faults(gvcp_faults_);
   const double restart_ms = options_.config.at("camera").at("device_reset").at("restart_ms").get<double>();
   if (!(restart_ms >= 0 && restart_ms <= 600000)) throw std::invalid_argument("camera.device_reset.restart_ms: must be 0 to 600000");
   restart_ = std::make_unique<DeviceRestart>(
@@ -92,7 +93,9 @@ void CameraEmulator::build_acquisition() {
   // --config may change the pacing and the host receive ring (stream section).
   stream_options.constants = stream::parse_stream_constants(options_.config.at("camera"), options_.config.at("stream"));
   if (!options_.faults.is_null()) {
-    stream_options.faults = stream::parse_fault_settings(options_.faults);
+    nlohmann::json stream_faults;
+    gvcp_faults_ = parse_gvcp_fault_settings(options_.faults, &stream_faults);
+    stream_options.faults = stream::parse_fault_settings(stream_faults);
     faults_ = options_.faults;
   }
   streamer_ = std::make_unique<stream::GvspStreamer>(*stream_clock_, stream_options);
@@ -187,8 +190,11 @@ void CameraEmulator::register_stream_routes() {
   api_.get("/api/v1/faults", [this](const Request&) { return faults_; });
   api_.put("/api/v1/faults", [this](const Request& request) {
     if (!request.body.is_object()) throw ApiError(400, "body: expected a JSON object");
-    const auto settings = stream::parse_fault_settings(request.body);  // throws naming the field
+    nlohmann::json stream_faults;
+    const auto gvcp_settings = parse_gvcp_fault_settings(request.body, &stream_faults);  // throws naming the field
+    const auto settings = stream::parse_fault_settings(stream_faults);
     streamer_->set_fault_settings(settings);
+    gvcp_->set_faults(gvcp_settings);
     faults_ = request.body;
     return faults_;
   });
@@ -291,7 +297,9 @@ nlohmann::json CameraEmulator::status() {
                     {"errors", gvcp_->counters().errors.load()},
                     {"discovery", gvcp_->counters().discovery.load()},
                     {"resend_requests", gvcp_->counters().resend_requests.load()},
-                    {"internal_errors", gvcp_->counters().internal_errors.load()}}},
+                    {"internal_errors", gvcp_->counters().internal_errors.load()},
+                    {"commands_dropped", gvcp_->counters().commands_dropped.load()},
+                    {"acks_dropped", gvcp_->counters().acks_dropped.load()}}},
           {"startup_problems", startup_problems()}};
 }
 

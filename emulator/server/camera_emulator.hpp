@@ -72,6 +72,7 @@ class CameraEmulator {
   std::unique_ptr<GvcpServer> gvcp_;
   std::unique_ptr<DeviceRestart> restart_;  // DeviceReset; uses the engine, I/O and GVCP server
   nlohmann::json faults_ = nlohmann::json::object();
+  GvcpFaultSettings gvcp_faults_;  // from --faults, until the bench changes them
   control_api::ControlApi api_;
   // Also appended on the I/O thread when power returns (the camera boots).
   mutable std::mutex startup_problems_mutex_;

@@ -132,6 +132,10 @@ void GvcpServer::schedule_heartbeat_check() {
 }
 
 void GvcpServer::send(const std::vector<uint8_t>& datagram, const asio::ip::udp::endpoint& to) {
+  if (faults_.drop_ack()) {
+    counters_.acks_dropped++;
+    return;
+  }
   std::lock_guard lock(send_mutex_);
   asio::error_code ignored;
   unicast_.send_to(asio::buffer(datagram), to, 0, ignored);
@@ -140,6 +144,10 @@ void GvcpServer::send(const std::vector<uint8_t>& datagram, const asio::ip::udp:
 
 void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::endpoint& sender, bool via_broadcast) {
   if (!powered_) return;
+  if (faults_.drop_command()) {
+    counters_.commands_dropped++;
+    return;
+  }
   gvcp::ParsedCommand command;
   const auto problem = gvcp::parse_command(datagram, command);
   if (problem == gvcp::HeaderProblem::Silent) {

@@ -7,6 +7,7 @@
 // streaming never runs on it.
 #include "device/camera_device.hpp"
 #include "gvcp/gvcp_codec.hpp"
+#include "server/gvcp_faults.hpp"
 
 #include <asio.hpp>
 
@@ -29,6 +30,8 @@ struct GvcpServerHooks {
 
 struct GvcpCounters {
   std::atomic<uint64_t> commands{0}, acks{0}, errors{0}, ignored{0}, discovery{0}, resend_requests{0};
+  // Lost on purpose (fault injection): commands never seen, acknowledges never sent.
+  std::atomic<uint64_t> commands_dropped{0}, acks_dropped{0};
   // Commands whose handling threw: answered with GEV_STATUS_ERROR instead of
   // ending the process; always a camemu bug (the GVCP fuzzer fails on it).
   std::atomic<uint64_t> internal_errors{0};
@@ -49,6 +52,8 @@ class GvcpServer {
   // An unpowered camera answers nothing.
   void set_powered(bool powered) { powered_ = powered; }
   bool powered() const { return powered_; }
+
+  void set_faults(const GvcpFaultSettings& settings) { faults_.configure(settings); }
 
   // Sends an EVENT command on the message channel if the host opened one.
   void send_event(uint16_t event_id, uint16_t block_id, uint64_t timestamp);
@@ -99,6 +104,7 @@ class GvcpServer {
   asio::thread_pool slow_worker_{1};
   std::thread thread_;
   std::atomic<bool> powered_{true};
+  GvcpFaults faults_;
   std::atomic<bool> slow_busy_{false};
   std::array<uint8_t, 2048> unicast_buffer_{}, broadcast_buffer_{};
   asio::ip::udp::endpoint unicast_sender_, broadcast_sender_;

@@ -313,6 +313,39 @@ TEST_F(StreamingTest, InjectedPacketLossIsRepairedByResend) {
   EXPECT_GT(stream.body.value("packets_resent", 0), 0) << stream.text;
 }
 
+// A lossy control channel: commands and acknowledges lost at random (seeded).
+// Aravis retries each transaction; the camera answers a retransmission from
+// memory and never executes a command twice, so the client still configures
+// the camera, keeps control through its heartbeats and streams whole frames.
+TEST_F(StreamingTest, ALossyControlChannelIsOvercomeByTheHostsRetries) {
+  start_camemu("127.0.0.58", {"--faults", R"({"seed":9,"gvcp_command_drop_ratio":0.05,"gvcp_ack_drop_ratio":0.05})"});
+  const auto started = std::chrono::steady_clock::now();
+  open_camera();
+  ASSERT_TRUE(camera().set_roi(512, 256)) << camera().last_error();
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
+  ASSERT_TRUE(camera().set_frame_rate(20)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  const auto frames = camera().pop_frames(60, 3s);  // 3 s: heartbeats go through the loss too
+  camera().stop();
+  ASSERT_EQ(frames.size(), 60u);
+  EXPECT_EQ(std::count_if(frames.begin(), frames.end(), [](const ReceivedFrame& f) { return f.status != ARV_BUFFER_STATUS_SUCCESS; }), 0);
+  EXPECT_EQ(camera().get_integer("Width"), 512);
+  RecordProperty("seconds", std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+  const auto gvcp = api().get("/api/v1/status").body["gvcp"];
+  RecordProperty("commands_dropped", std::to_string(gvcp.value("commands_dropped", 0)));
+  RecordProperty("acks_dropped", std::to_string(gvcp.value("acks_dropped", 0)));
+  RecordProperty("commands", std::to_string(gvcp.value("commands", 0)));
+  EXPECT_GT(gvcp.value("commands_dropped", 0), 0) << gvcp.dump();
+  EXPECT_GT(gvcp.value("acks_dropped", 0), 0) << gvcp.dump();
+  EXPECT_EQ(gvcp.value("internal_errors", 1), 0);
+  EXPECT_TRUE(api().get("/api/v1/status").body.value("controlled", false)) << "the host lost control";
+
+  const auto bad = api().put("/api/v1/faults", {{"gvcp_ack_drop_ratio", 1.5}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.value("error", "").find("gvcp_ack_drop_ratio"), std::string::npos) << bad.text;
+}
+
 // Aravis closes the stream channel (SCP = 0) when a client destroys its
 // stream, usually while the camera is still sending the frame that was on the
 // link. The next client must get only frames of its own acquisition, each

@@ -338,3 +338,54 @@ TEST_F(GvcpServerTest, RefusedSlowCommandsAreCountedAsErrors) {
 
 }  // namespace
 }  // namespace camemu::server
+
+namespace camemu::server {
+namespace {
+
+// Fault injection on the control channel: a lost command is never executed;
+// a lost acknowledge belongs to an executed command, and the host's
+// retransmission is answered from memory, not executed again.
+TEST_F(GvcpServerTest, InjectedLossDropsCommandsOrAcknowledgesAsAHostWouldSeeOnALossyLink) {
+  server.set_faults({.seed = 3, .command_drop_ratio = 1.0, .ack_drop_ratio = 0.0});
+  first->send(gvcp::make_command(Command::WriteReg, 600, u32_payload({kWidth, 1024})));
+  EXPECT_FALSE(first->receive(200ms)) << "a lost command was answered";
+  EXPECT_EQ(device->get_int("Width"), 4096) << "a lost command was executed";
+  EXPECT_EQ(server.counters().commands_dropped.load(), 1u);
+
+  server.set_faults({.seed = 3, .command_drop_ratio = 0.0, .ack_drop_ratio = 1.0});
+  first->send(gvcp::make_command(Command::WriteReg, 601, u32_payload({kWidth, 1024})));
+  EXPECT_FALSE(first->receive(200ms)) << "a lost acknowledge arrived";
+  EXPECT_EQ(device->get_int("Width"), 1024) << "the command behind a lost acknowledge did not run";
+  EXPECT_EQ(server.counters().acks_dropped.load(), 1u);
+
+  // The retransmission after the host's timeout: the same acknowledge, and
+  // the value the host wrote meanwhile through the bench stays.
+  server.set_faults({});
+  ASSERT_EQ(device->set("Width", int64_t{2048}), Status::Success);
+  const auto retried = ack_of(first->transact(gvcp::make_command(Command::WriteReg, 601, u32_payload({kWidth, 1024}))));
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->status, Status::Success);
+  EXPECT_EQ(retried->request_id, 601);
+  EXPECT_EQ(device->get_int("Width"), 2048) << "the retransmission was executed again";
+}
+
+// The same seed loses the same commands: a CI run can be repeated exactly.
+TEST_F(GvcpServerTest, InjectedLossIsSeeded) {
+  const auto losses = [&](uint64_t seed) {
+    server.set_faults({.seed = seed, .command_drop_ratio = 0.5, .ack_drop_ratio = 0.0});
+    std::vector<bool> answered;
+    for (uint16_t id = 1; id <= 24; ++id)
+      answered.push_back(first->transact(gvcp::make_command(Command::ReadReg, uint16_t(700 + id), u32_payload({kWidth})), 100ms)
+                             .has_value());
+    return answered;
+  };
+  const auto first_run = losses(11);
+  EXPECT_EQ(losses(11), first_run);
+  EXPECT_NE(losses(12), first_run);
+  const auto lost = std::count(first_run.begin(), first_run.end(), false);
+  EXPECT_GT(lost, 3);
+  EXPECT_LT(lost, 21);
+}
+
+}  // namespace
+}  // namespace camemu::server
