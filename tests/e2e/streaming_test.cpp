@@ -13,7 +13,22 @@ constexpr uint32_t kPfncMono8 = ARV_PIXEL_FORMAT_MONO_8;
 constexpr uint32_t kPfncMono12 = ARV_PIXEL_FORMAT_MONO_12;  // 0x01100005: 16 bits a pixel
 constexpr uint32_t kPfncMono12Packed = ARV_PIXEL_FORMAT_MONO_12_PACKED;
 
-class StreamingTest : public CamemuTest {};
+class StreamingTest : public CamemuTest {
+ protected:
+  // A 512 x 256 stream at 20 fps: `count` frames through Aravis, and how many failed.
+  std::pair<std::vector<ReceivedFrame>, int> stream_small_frames(int count) {
+    open_camera();
+    EXPECT_TRUE(camera().set_roi(512, 256) && camera().set_float("ExposureTimeAbs", 1000) && camera().set_frame_rate(20) &&
+                camera().create_stream() && camera().start())
+        << camera().last_error();
+    auto frames = camera().pop_frames(count, 3s);
+    camera().stop();
+    const int failed = static_cast<int>(std::count_if(frames.begin(), frames.end(), [](const ReceivedFrame& f) {
+      return f.status != ARV_BUFFER_STATUS_SUCCESS;
+    }));
+    return {std::move(frames), failed};
+  }
+};
 
 // Expects consecutive device timestamps to be one frame period apart (relative tolerance).
 void expect_timestamp_spacing(const std::vector<ReceivedFrame>& frames, double period_ns, double tolerance) {
@@ -289,18 +304,8 @@ TEST_F(StreamingTest, ChunksMatchTheBufferAndTheSettings) {
 
 TEST_F(StreamingTest, InjectedPacketLossIsRepairedByResend) {
   start_camemu("127.0.0.26", {"--faults", R"({"seed":3,"drop_ratio":0.02})"});
-  open_camera();
-  ASSERT_TRUE(camera().set_roi(512, 256)) << camera().last_error();
-  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
-  ASSERT_TRUE(camera().set_frame_rate(20)) << camera().last_error();
-  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
-  ASSERT_TRUE(camera().start()) << camera().last_error();
-  const auto frames = camera().pop_frames(30, 3s);
-  camera().stop();
+  const auto [frames, failed] = stream_small_frames(30);
   ASSERT_EQ(frames.size(), 30u);
-  const int failed = static_cast<int>(std::count_if(frames.begin(), frames.end(), [](const ReceivedFrame& f) {
-    return f.status != ARV_BUFFER_STATUS_SUCCESS;
-  }));
   EXPECT_EQ(failed, 0);
   const auto counters = camera().stream_counters();
   EXPECT_GT(counters.resent_packets, 0u) << "Aravis saw no resent packet";
@@ -320,16 +325,9 @@ TEST_F(StreamingTest, InjectedPacketLossIsRepairedByResend) {
 TEST_F(StreamingTest, ALossyControlChannelIsOvercomeByTheHostsRetries) {
   start_camemu("127.0.0.58", {"--faults", R"({"seed":9,"gvcp_command_drop_ratio":0.05,"gvcp_ack_drop_ratio":0.05})"});
   const auto started = std::chrono::steady_clock::now();
-  open_camera();
-  ASSERT_TRUE(camera().set_roi(512, 256)) << camera().last_error();
-  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
-  ASSERT_TRUE(camera().set_frame_rate(20)) << camera().last_error();
-  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
-  ASSERT_TRUE(camera().start()) << camera().last_error();
-  const auto frames = camera().pop_frames(60, 3s);  // 3 s: heartbeats go through the loss too
-  camera().stop();
+  const auto [frames, failed] = stream_small_frames(60);  // 3 s: heartbeats go through the loss too
   ASSERT_EQ(frames.size(), 60u);
-  EXPECT_EQ(std::count_if(frames.begin(), frames.end(), [](const ReceivedFrame& f) { return f.status != ARV_BUFFER_STATUS_SUCCESS; }), 0);
+  EXPECT_EQ(failed, 0);
   EXPECT_EQ(camera().get_integer("Width"), 512);
   RecordProperty("seconds", std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   const auto gvcp = api().get("/api/v1/status").body["gvcp"];
