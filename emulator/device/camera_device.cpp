@@ -79,13 +79,10 @@ void CameraDevice::init_bootstrap() {
   set_bootstrap_word(bs::kActiveLinks, 1);
   set_bootstrap_word(bs::kGvcpCapability, bs::kCapUserDefinedName | bs::kCapSerialNumber | bs::kCapWriteMem |
                                               bs::kCapConcatenation | bs::kCapPendingAck);
-  set_bootstrap_word(bs::kHeartbeatTimeout, identity_.heartbeat_timeout_ms);
   set_bootstrap_word(bs::kTickFrequencyHigh, uint32_t(identity_.timestamp_tick_hz >> 32));
   set_bootstrap_word(bs::kTickFrequencyLow, uint32_t(identity_.timestamp_tick_hz));
   set_bootstrap_word(bs::kPendingTimeout, 200);
-  set_bootstrap_word(bs::kMessageChannelTimeout, 300);
-  set_bootstrap_word(bs::kMessageChannelRetries, 3);
-  set_bootstrap_word(bs::kStreamChannelPacketSize, 1500);
+  set_host_bootstrap_defaults();
 
   on_bootstrap_read(bs::kControlChannelPrivilege, [this] { return control_.ccp(); });
   on_bootstrap_read(bs::kPrimaryApplicationIp, [this] { auto p = control_.primary(); return p ? p->ip : 0u; });
@@ -119,6 +116,18 @@ void CameraDevice::init_features() {
       if (f.type == FeatureType::Integer) slots_[f.inc_register()] = {&f, Role::Inc, f.inc_register(), 4};
     }
   }
+}
+
+void CameraDevice::set_host_bootstrap_defaults() {
+  std::lock_guard lock(mutex_);
+  for (uint32_t word : {bs::kDiscoveryAckDelay, bs::kGvcpConfiguration, bs::kGvspConfiguration, bs::kMessageChannelPort,
+                        bs::kMessageChannelDestination, bs::kStreamChannelPort, bs::kStreamChannelPacketDelay,
+                        bs::kStreamChannelDestination, bs::kStreamChannelConfiguration})
+    set_bootstrap_word(word, 0);
+  set_bootstrap_word(bs::kHeartbeatTimeout, identity_.heartbeat_timeout_ms);
+  set_bootstrap_word(bs::kMessageChannelTimeout, 300);
+  set_bootstrap_word(bs::kMessageChannelRetries, 3);
+  set_bootstrap_word(bs::kStreamChannelPacketSize, 1500);
 }
 
 const FeatureDeclaration& CameraDevice::feature_named(const std::string& name) const {
@@ -732,8 +741,10 @@ std::vector<std::string> CameraDevice::restore_user_set(const nlohmann::json& sn
 
 void CameraDevice::reset_to_power_up() {
   std::lock_guard lock(mutex_);
+  set_host_bootstrap_defaults();
   for (const auto& f : catalog_.features()) {
-    if (f.persist_on_device || f.in_user_set) continue;  // user-set features: reset_features_to_defaults, below
+    // User-set features: reset_features_to_defaults, below.
+    if (f.persist_on_device || f.in_user_set || !f.writable()) continue;
     auto it = storage_.find(f.name);
     if (it == storage_.end()) continue;
     auto& copies = it->second.copies;

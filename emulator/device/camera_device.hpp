@@ -122,10 +122,13 @@ class CameraDevice {
   // Applies a snapshot; unknown or invalid entries are skipped and named.
   std::vector<std::string> restore_user_set(const nlohmann::json& snapshot);
   void reset_features_to_defaults();
-  // The state after power-up, before the startup user set: every stored
-  // feature at its default (selectors, the LUT, the user-set features), except
-  // those the camera keeps in flash (persist_on_device). A feature that
-  // changes runs its `changed` rules, so caches built from it follow.
+  // The state after power-up, before the startup user set: every writable
+  // stored feature at its default (selectors, the LUT, the user-set
+  // features), except those the camera keeps in flash (persist_on_device),
+  // and the host-set bootstrap registers (channels, heartbeat timeout, GVCP
+  // and GVSP configuration) at theirs. Read-only values (identity, firmware
+  // version) are the device's own and stay. A feature that changes runs its
+  // `changed` rules, so caches built from it follow.
   void reset_to_power_up();
 
   std::recursive_mutex& mutex() { return mutex_; }
@@ -149,6 +152,9 @@ class CameraDevice {
   };
 
   void init_bootstrap();
+  // The bootstrap registers a host may write, at their power-up values
+  // (the persistent IP settings and the user-defined name excepted: flash).
+  void set_host_bootstrap_defaults();
   void init_features();
   const BootstrapRange* bootstrap_range(uint32_t address) const;
   const RegisterSlot* slot_at(uint32_t address) const;

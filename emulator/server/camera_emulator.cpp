@@ -68,9 +68,7 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
   if (!(restart_ms >= 0 && restart_ms <= 600000)) throw std::invalid_argument("camera.device_reset.restart_ms: must be 0 to 600000");
   restart_ = std::make_unique<DeviceRestart>(
       *clock_, static_cast<int64_t>(restart_ms * 1e6),
-      DeviceRestart::Steps{.go_down = [this] { power_lost(); },
-                           .come_up = [this] { power_restored(); },
-                           .should_boot = [this] { return io_->powered() && !gvcp_->powered(); }});
+      DeviceRestart::Steps{.go_down = [this] { power_lost(); }, .come_up = [this] { boot_after_reset(); }});
   device_->attach("DeviceReset", {.changed = [this](const device::FeatureValue&) { restart_->request(); }});
   register_routes();
   register_stream_routes();
@@ -78,8 +76,8 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
 }
 
 CameraEmulator::~CameraEmulator() {
-  restart_.reset();  // its thread calls into everything below
-  stop();
+  stop();            // no more DeviceReset commands or status requests...
+  restart_.reset();  // ...then the restart thread, which calls into everything below
   io_.reset();      // its thread signals the engine
   engine_.reset();  // before the streamer and image source it uses
   streamer_.reset();
@@ -136,6 +134,7 @@ void CameraEmulator::build_acquisition() {
 
 // Below 10.8 V (or damaged) the camera is off: it answers nothing and streams nothing.
 void CameraEmulator::power_lost() {
+  std::lock_guard lock(power_mutex_);
   if (gvcp_) gvcp_->set_powered(false);
   engine_->abort_acquisition();
   engine_->reset_counters();
@@ -155,13 +154,22 @@ void CameraEmulator::close_after_control_loss() {
 
 // Power is back: the camera boots with its startup user set and no controller.
 void CameraEmulator::power_restored() {
-  namespace bs = device::bootstrap;
+  std::lock_guard lock(power_mutex_);
+  if (io_->powered()) boot();  // not when the supply went again meanwhile
+}
+
+// The end of a DeviceReset's restart time: the camera boots unless its
+// supply was cut meanwhile, or power coming back has booted it already.
+void CameraEmulator::boot_after_reset() {
+  std::lock_guard lock(power_mutex_);
+  if (io_->powered() && !gvcp_->powered()) boot();
+}
+
+void CameraEmulator::boot() {
   device_->control_channel().release();
   close_stream_channel();
-  // The channels a host set up are gone with the reboot, as is its heartbeat timeout.
-  device_->set_bootstrap_word(bs::kMessageChannelPort, 0);
-  device_->set_bootstrap_word(bs::kMessageChannelDestination, 0);
-  device_->set_bootstrap_word(bs::kHeartbeatTimeout, device_->identity().heartbeat_timeout_ms);
+  // Host-set registers (channels, heartbeat timeout) go back to their
+  // power-up values with the rest (UserSets::restore_at_start).
   const auto problems = user_sets_->restore_at_start();
   {
     std::lock_guard lock(startup_problems_mutex_);

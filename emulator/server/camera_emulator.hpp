@@ -50,8 +50,12 @@ class CameraEmulator {
   nlohmann::json put_register_block(const device::FeatureDeclaration& block, const nlohmann::json& value);
   void build_acquisition();
   void register_stream_routes();
+  // Power transitions, from the I/O thread (the supply) and the restart
+  // thread (DeviceReset), one at a time (power_mutex_).
   void power_lost();
   void power_restored();
+  void boot_after_reset();
+  void boot();  // with power_mutex_ held
   // The primary host is gone (heartbeat expiry) or let go (CCP = 0): the
   // camera closes the stream channel and stops the acquisition (gige.md:
   // close on SCP = 0, CCP = 0 or heartbeat expiry).
@@ -71,6 +75,7 @@ class CameraEmulator {
   std::unique_ptr<acquisition::AcquisitionEngine> engine_;
   std::unique_ptr<GvcpServer> gvcp_;
   std::unique_ptr<DeviceRestart> restart_;  // DeviceReset; uses the engine, I/O and GVCP server
+  std::mutex power_mutex_;
   nlohmann::json faults_ = nlohmann::json::object();
   GvcpFaultSettings gvcp_faults_;  // from --faults, until the bench changes them
   control_api::ControlApi api_;

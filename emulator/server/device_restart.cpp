@@ -58,11 +58,13 @@ void DeviceRestart::run() {
     const auto back_at = clock_.host_time_at(clock_.now_ns() + restart_ns_);
     lock.lock();
     if (wake_.wait_until(lock, back_at, [this] { return stopping_; })) return;
-    lock.unlock();
-    if (steps_.should_boot()) steps_.come_up();
-    lock.lock();
+    // Counted before the camera answers again: a host that sees it back
+    // reads the restart as done.
     restarting_ = false;
     ++restarts_;
+    lock.unlock();
+    steps_.come_up();
+    lock.lock();
   }
 }
 

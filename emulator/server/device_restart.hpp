@@ -17,11 +17,10 @@ namespace camemu::server {
 class DeviceRestart {
  public:
   struct Steps {
-    std::function<void()> go_down;   // as at a power loss
-    std::function<void()> come_up;   // as when power returns
-    // Whether the camera boots at the end of the restart time: not with the
-    // supply cut meanwhile, nor when power returning has booted it already.
-    std::function<bool()> should_boot;
+    std::function<void()> go_down;  // as at a power loss
+    // The end of the restart time: the camera boots, unless its supply was
+    // cut meanwhile or power coming back has booted it already.
+    std::function<void()> come_up;
   };
 
   // `restart_ns`: camera time from the command to the camera answering again.

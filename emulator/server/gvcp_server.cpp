@@ -197,6 +197,15 @@ void GvcpServer::handle(std::span<const uint8_t> datagram, const asio::ip::udp::
   send(ack, sender);
 }
 
+void GvcpServer::set_powered(bool powered) {
+  if (!powered) {
+    std::lock_guard lock(remembered_mutex_);
+    last_ack_.clear();
+    remembered_order_.clear();
+  }
+  powered_ = powered;
+}
+
 void GvcpServer::remember_ack(const PeerKey& peer, uint16_t request_id, std::vector<uint8_t> ack) {
   std::lock_guard lock(remembered_mutex_);
   const auto [where, inserted] = last_ack_.insert_or_assign(peer, std::pair{request_id, std::move(ack)});

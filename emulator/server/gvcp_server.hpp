@@ -50,7 +50,9 @@ class GvcpServer {
   void stop();
 
   // An unpowered camera answers nothing.
-  void set_powered(bool powered) { powered_ = powered; }
+  // Going down forgets the acknowledges kept for retransmissions: after the
+  // reboot a host's request id means nothing to the camera.
+  void set_powered(bool powered);
   bool powered() const { return powered_; }
 
   void set_faults(const GvcpFaultSettings& settings) { faults_.configure(settings); }

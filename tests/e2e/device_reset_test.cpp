@@ -16,35 +16,49 @@ class DeviceResetTest : public CamemuTest {};
 TEST_F(DeviceResetTest, TheCameraRestartsWithItsStartupSettingsAndAnswersAgain) {
   start_camemu("127.0.0.55");
   open_camera();
+  const auto firmware = camera().get_string("DeviceFirmwareVersion");
+  ASSERT_TRUE(firmware && !firmware->empty());
+  ASSERT_TRUE(camera().set_string("DeviceUserID", "bench-7"));
   ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 12345));
   ASSERT_TRUE(camera().set_integer("LUTIndex", 16));
   ASSERT_TRUE(camera().set_integer("LUTValue", 4000));
   ASSERT_TRUE(camera().set_boolean("LUTEnable", true));
+  ASSERT_TRUE(camera().set_integer("GevHeartbeatTimeout", 5000));
 
+  // The Aravis connection stays open through the restart, as an application's
+  // would: the camera, not the client, must let go of the control.
   const auto commanded = std::chrono::steady_clock::now();
   ASSERT_TRUE(camera().execute("DeviceReset")) << "the command was not acknowledged: " << camera().last_error();
-  camera_.reset();
-  std::this_thread::sleep_for(300ms);
-  EXPECT_FALSE(gvcp_read_register(camemu_->address(), kGvcpCapabilityRegister, 500ms)) << "answered while restarting";
-  EXPECT_TRUE(api().get("/api/v1/status").body.value("restarting", false));
+  const auto since_command = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - commanded).count(); };
+  std::this_thread::sleep_for(200ms);
+  const bool answered_while_down = gvcp_read_register(camemu_->address(), kGvcpCapabilityRegister, 300ms).has_value();
+  const bool probed_in_time = since_command() < 1.5;  // well inside the 2 s restart
+  if (probed_in_time) {
+    EXPECT_FALSE(answered_while_down) << "answered while restarting";
+    EXPECT_TRUE(api().get("/api/v1/status").body.value("restarting", false));
+  }
 
   std::optional<uint32_t> answer;
   for (int attempt = 0; attempt < 20 && !answer; ++attempt)
     answer = gvcp_read_register(camemu_->address(), kGvcpCapabilityRegister, 500ms);
   ASSERT_TRUE(answer) << "no GVCP answer within 10 s of the reset";
-  const double restart_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - commanded).count();
-  RecordProperty("restart_s", std::to_string(restart_s));
-  EXPECT_GE(restart_s, 1.9) << "camera.json gives a 2 s restart";
+  RecordProperty("restart_s", std::to_string(since_command()));
+  EXPECT_GE(since_command(), 1.9) << "camera.json gives a 2 s restart";
 
   const auto status = api().get("/api/v1/status").body;
   EXPECT_FALSE(status.value("restarting", true));
   EXPECT_EQ(status.value("device_resets", 0), 1);
   EXPECT_FALSE(status.value("controlled", true)) << "the host that reset the camera still controls it";
-  open_camera();  // no control held by the old connection
+  camera_.reset();
+  open_camera();
   EXPECT_EQ(camera().get_float("ExposureTimeAbs"), 5000.0) << "not the startup (Default) settings";
   EXPECT_EQ(camera().get_boolean("LUTEnable"), false);
+  EXPECT_EQ(camera().get_integer("GevHeartbeatTimeout"), 3000) << "a host's heartbeat timeout outlived the reset";
   ASSERT_TRUE(camera().set_integer("LUTIndex", 16));
   EXPECT_EQ(camera().get_integer("LUTValue"), 16) << "the LUT outlived the reset";
+  // What the camera keeps in flash, and its own identity, stay.
+  EXPECT_EQ(camera().get_string("DeviceUserID"), "bench-7");
+  EXPECT_EQ(camera().get_string("DeviceFirmwareVersion"), firmware);
 }
 
 // A camera whose startup set is a saved user set boots with that set; what

@@ -40,9 +40,14 @@ server::CameraEmulator& start_camera(const char* program, const std::string& sta
   camera = std::make_unique<server::CameraEmulator>(options);
   camera->start();
   status_program = program;
+  // Registered after the camera made its function-local statics (the chunk
+  // catalog), so it runs before they are destroyed: the camera's threads
+  // must end first. Left to the destructor of `camera`, which was made
+  // before them, the acquisition thread read the freed catalog at exit.
   std::atexit([] {
     std::fprintf(stderr, "%s: camera status %s\n", status_program,
                  camera->status().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    camera.reset();
   });
   return *camera;
 }
