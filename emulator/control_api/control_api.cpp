@@ -26,6 +26,10 @@ ControlApi::ControlApi() : server_(std::make_unique<httplib::Server>()) {
   server_->set_tcp_nodelay(true);
   server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) reply_json(res, 404, {{"error", "no such resource: " + req.path}});
+    // cpp-httplib refuses a form-encoded body over 8 KiB before any handler
+    // runs; `curl -d` sends JSON as a form unless told otherwise.
+    if (res.status == 413 && res.body.empty())
+      reply_json(res, 413, {{"error", "body: too large for a form; send JSON with Content-Type: application/json"}});
   });
 }
 

@@ -54,6 +54,16 @@ TEST_F(ControlApiTest, HandlerErrorsQuotingBytesThatAreNotUtf8AreStillJson) {
   EXPECT_EQ(refused.value("error", ""), "name: unknown 'Line9'");
 }
 
+// `curl -d` labels JSON as a form, and cpp-httplib refuses a form over 8 KiB
+// (a whole LUT is ~20 KB) before any handler runs: the answer says what to do.
+TEST_F(ControlApiTest, ALargeBodySentAsAFormIsRefusedWithAJsonErrorThatSaysWhy) {
+  const std::string large(10000, ' ');
+  const auto refused = expect_json(client_->Put("/api/v1/refuse", large + R"({"name": "x"})", "application/x-www-form-urlencoded"), 413);
+  EXPECT_NE(refused.value("error", "").find("Content-Type: application/json"), std::string::npos) << refused;
+  const auto taken = expect_json(client_->Put("/api/v1/refuse", large + R"({"name": "x"})", "application/json"), 400);
+  EXPECT_EQ(taken.value("error", ""), "name: unknown 'x'");
+}
+
 TEST_F(ControlApiTest, BodyThatIsNotJsonIsRefusedNamingTheBody) {
   const auto refused = expect_json(client_->Put("/api/v1/refuse", "{\"name\": \"\xC9\"}", "application/json"), 400);
   EXPECT_EQ(refused.value("error", "").rfind("body: not valid JSON", 0), 0u) << refused;
