@@ -326,27 +326,27 @@ void render_rows(const SensorFrameView& sensor, const ImageSettings& settings, I
   const std::size_t row_bytes = image_bytes(settings.pixel_format, settings.width, 1);
   const bool direct = direct_row_conversion(settings);
   std::array<uint16_t, max_image_width> scratch;
+  // A sensor image: LUT and gamma (if on) and the pixel format, in one pass.
+  const ToneCurve* tone_curve = tone_curve_for(settings);
+  const auto convert = [&](const uint16_t* row, uint8_t* out_row) {
+    if (tone_curve) {
+      convert_row_through_curve(settings.pixel_format, *tone_curve, row, settings.width, out_row);
+    } else {
+      convert_row(settings.pixel_format, row, settings.width, out_row);
+    }
+  };
   for (uint32_t image_row = rows.first; image_row < rows.end; ++image_row) {
     const uint32_t output_row = settings.reverse_y ? settings.height - 1 - image_row : image_row;
     uint8_t* out_row = out + output_row * row_bytes;
     if (direct) {
       const std::size_t sensor_y = std::size_t{settings.offset_y} + image_row - sensor.origin_y;
       const std::size_t sensor_x = std::size_t{settings.offset_x} - sensor.origin_x;
-      const uint16_t* sensor_row = sensor.pixels.data() + sensor_y * stride + sensor_x;
-      if (settings.tone_curve) {
-        convert_row_through_curve(settings.pixel_format, *settings.tone_curve, sensor_row, settings.width, out_row);
-      } else {
-        convert_row(settings.pixel_format, sensor_row, settings.width, out_row);
-      }
+      convert(sensor.pixels.data() + sensor_y * stride + sensor_x, out_row);
       continue;
     }
     fill_sensor_row(sensor, settings, image_row, scratch.data());
     if (settings.reverse_x) reverse_row(scratch.data(), settings.width);
-    if (settings.tone_curve) {
-      convert_row_through_curve(settings.pixel_format, *settings.tone_curve, scratch.data(), settings.width, out_row);
-    } else {
-      convert_row(settings.pixel_format, scratch.data(), settings.width, out_row);
-    }
+    convert(scratch.data(), out_row);
   }
 }
 
