@@ -25,6 +25,18 @@ struct FaultSettings {
 // outside [0, 1] (packet ratios must also sum to <= 1).
 FaultSettings parse_fault_settings(const nlohmann::json& object);
 
+// Pieces of a fault specification, also used for the control channel's
+// faults (server/gvcp_faults.hpp), which share the spec and its seed.
+// A ratio field (absent: 0); throws std::invalid_argument naming it unless it
+// is a number within [0, 1].
+double parse_fault_ratio(const nlohmann::json& object, const char* name);
+// The `seed` field (absent: 1); throws unless a non-negative integer.
+uint64_t parse_fault_seed(const nlohmann::json& object);
+// Uniform in [0, 1) from the generator's next 53 bits. Not
+// std::uniform_real_distribution, whose output is implementation-defined: a
+// seed gives the same faults everywhere.
+double fault_uniform(std::mt19937_64& generator);
+
 enum class PacketFate { send, drop, duplicate, delay };
 
 class FaultInjector {
@@ -36,8 +48,6 @@ class FaultInjector {
   bool drop_frame();
 
  private:
-  double uniform();
-
   FaultSettings settings_;
   std::mt19937_64 generator_;
 };
