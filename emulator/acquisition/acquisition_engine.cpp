@@ -253,8 +253,6 @@ void AcquisitionEngine::stop_command() {
 
 void AcquisitionEngine::abort_acquisition() { stop_command(); }
 
-void AcquisitionEngine::reset_lookup_table() { digital_processing_.reset_table(); }
-
 void AcquisitionEngine::reset_counters() {
   std::lock_guard lock(mutex_);
   counters_.clear();

@@ -76,8 +76,6 @@ class AcquisitionEngine {
   void abort_acquisition();
   // Power loss: Counter1..3 start again from 0 (Basler: a power cycle resets them).
   void reset_counters();
-  // The LUT back to its power-on contents (it is not kept across a restart).
-  void reset_lookup_table();
 
   bool acquiring() const { return active_; }
   uint64_t timestamp_ticks(int64_t t_ns) const;

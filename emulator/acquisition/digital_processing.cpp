@@ -1,6 +1,5 @@
 #include "acquisition/digital_processing.hpp"
 
-#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -41,13 +40,6 @@ std::shared_ptr<const stream::ToneCurve> DigitalProcessing::current() {
   for (uint32_t v = 0; v < stream::lut_entries && identity; ++v) identity = curve->output[v] == v;
   curve_ = identity ? nullptr : std::move(curve);
   return curve_;
-}
-
-void DigitalProcessing::reset_table() {
-  std::vector<int64_t> identity(device_.catalog().at("LUTValue").index_count);
-  std::iota(identity.begin(), identity.end(), int64_t{0});
-  device_.set_all("LUTValue", identity);
-  device_.set(device_.catalog().at("LUTValue").indexed_by, int64_t{0});
 }
 
 }  // namespace camemu::acquisition

@@ -20,10 +20,6 @@ class DigitalProcessing {
   // nor gamma is on. Takes the device lock.
   std::shared_ptr<const stream::ToneCurve> current();
 
-  // The table after a restart: the identity (Basler keeps the LUT in
-  // volatile memory only: AW00089317000 p.306).
-  void reset_table();
-
  private:
   device::CameraDevice& device_;
   bool stale_ = true;  // guarded by the device lock, as the features are

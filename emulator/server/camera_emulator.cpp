@@ -138,7 +138,6 @@ void CameraEmulator::power_lost() {
   if (gvcp_) gvcp_->set_powered(false);
   engine_->abort_acquisition();
   engine_->reset_counters();
-  engine_->reset_lookup_table();
   images_->set_powered(false, clock_->now_ns());
 }
 

@@ -59,18 +59,23 @@ TEST_F(DigitalProcessingTest, TheCurveIsMadeAgainOnlyWhenAFeatureItDependsOnChan
   EXPECT_EQ(third->output[1024], 4095);
 }
 
-TEST_F(DigitalProcessingTest, ResetTableRestoresTheIdentityAndTheCurveFollows) {
+// Power-up (a power cycle, DeviceReset) brings back the declared identity
+// table and LUTIndex 0, and the curve follows the table's change.
+TEST_F(DigitalProcessingTest, ThePowerUpResetRestoresTheIdentityAndTheCurveFollows) {
   ASSERT_EQ(device->set("LUTEnable", int64_t{1}), gvcp::Status::Success);
   std::vector<int64_t> inverting(4096);
   for (int64_t i = 0; i < 4096; ++i) inverting[i] = 4095 - i;
   ASSERT_EQ(device->set_all("LUTValue", inverting), gvcp::Status::Success);
   ASSERT_EQ(device->set("LUTIndex", int64_t{77}), gvcp::Status::Success);
   ASSERT_NE(processing.current(), nullptr);
-  processing.reset_table();
+  device->reset_to_power_up();
   std::vector<int64_t> identity(4096);
   std::iota(identity.begin(), identity.end(), int64_t{0});
   EXPECT_EQ(device->get_all("LUTValue"), identity);
   EXPECT_EQ(device->get_int("LUTIndex"), 0);
+  EXPECT_EQ(device->get_int("LUTEnable"), 0);  // a user-set feature: its default until the startup set
+  EXPECT_EQ(processing.current(), nullptr);
+  ASSERT_EQ(device->set("LUTEnable", int64_t{1}), gvcp::Status::Success);
   const auto curve = processing.current();
   ASSERT_NE(curve, nullptr);
   EXPECT_EQ(curve->output[100], 100);
