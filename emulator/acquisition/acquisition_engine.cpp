@@ -20,6 +20,8 @@ constexpr size_t kMaxRememberedEdges = 64;
 constexpr int64_t kFirstFreeRunLeadNs = 1'000'000;
 // A TriggerWidth exposure whose end edge never comes is closed after this.
 constexpr int64_t kMaxTriggerWidthNs = 10'000'000'000;
+// LastError's entry InsufficientTriggerWidth (config/features.json).
+constexpr int64_t kLastErrorInsufficientTriggerWidth = 6;
 
 const char* input_name(TriggerInput input) {
   switch (input) {
@@ -78,6 +80,7 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       streamer_(streamer),
       hooks_(std::move(hooks)),
       exposure_start_delay_ns_(camera_config.at("sensor_timing").at("exposure_start_delay_us").get<double>() * 1e3),
+      exposure_overhead_ns_(camera_config.at("sensor_timing").at("exposure_overhead_us").get<double>() * 1e3),
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
       auto_functions_(device, camera_config.at("auto_functions"), images.sensor().parameters().db_per_gain_raw),
       digital_processing_(device) {
@@ -456,6 +459,7 @@ void AcquisitionEngine::acquire() {
     return generation_;
   }();
   int64_t frames_done = 0;
+  int64_t previous_readout_end_ns = 0;  // camera time the sensor finishes reading out the last frame
   // Free run's first exposure starts a moment after AcquisitionStart: its
   // edges are announced to the I/O lines before they happen, as for every
   // later frame, so no line can have moved past them (which would clip the
@@ -469,7 +473,14 @@ void AcquisitionEngine::acquire() {
   const int64_t frames_wanted = first.mode == "SingleFrame" ? 1 : first.mode == "MultiFrame" ? first.frame_count : -1;
   while (frames_wanted < 0 || frames_done < frames_wanted) {
     const auto waiting_settings = read_settings(device_);
-    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(frame_period_ns(waiting_settings)));
+    // With the trigger's width as the exposure, ExposureTimeAbs says nothing
+    // about when the sensor is ready again: only the link limits the time from
+    // one frame start to the next, and the rest is decided when the exposure
+    // ends (below).
+    const bool waiting_width_controlled = waiting_settings.trigger_width_exposure && waiting_settings.frame_start.enabled;
+    const double ready_period_ns = waiting_width_controlled ? 1e9 / frame_rate(waiting_settings.rate).link_fps
+                                                            : frame_period_ns(waiting_settings);
+    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(ready_period_ns));
     if (!trigger_ns) return;
     // The camera latches its settings at the frame start, not while it waited.
     const auto settings = [&] {
@@ -494,6 +505,7 @@ void AcquisitionEngine::acquire() {
       return;
     }
     uint32_t trigger_input_count = 0, frame_count = 0;
+    bool insufficient_width = false;
     {
       std::lock_guard lock(mutex_);
       exposing_ = true;
@@ -510,6 +522,13 @@ void AcquisitionEngine::acquire() {
                          : settings.frame_start.source == "Line3" ? TriggerInput::Line3 : TriggerInput::Software;
       const bool end_level = settings.frame_start.activation == "FallingEdge";
       if (auto end = trigger_width_end(input, end_level, *trigger_ns)) end_ns = std::max(start_ns + 1000, *end + int64_t(exposure_start_delay_ns_));
+      // The sensor cannot end an exposure while it still reads out the frame
+      // before: a pulse shorter than ExposureOverlapTimeMaxAbs promised is
+      // exposed until that readout ends, and the camera reports it.
+      if (end_ns < previous_readout_end_ns) {
+        end_ns = previous_readout_end_ns;
+        insufficient_width = true;
+      }
     }
     const bool completed = wait_until(end_ns);
     {
@@ -518,10 +537,22 @@ void AcquisitionEngine::acquire() {
     }
     if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, end_ns);
     if (!completed) return;
+    if (insufficient_width) device_.force("LastError", kLastErrorInsufficientTriggerWidth);
     emit_event(event_id::exposure_end, end_ns);
     // The sensor is read out after the exposure (overlapping the next one);
     // the frame leaves the camera only then.
     const double readout_ns = frame_rate(settings.rate).readout_time_us * 1e3;
+    previous_readout_end_ns = end_ns + int64_t(readout_ns);
+    if (width_controlled) {
+      // Basler (ace GigE manual AW00089317000, Frame Trigger Wait signal):
+      // in TriggerWidth mode the camera is ready for the next frame start
+      // ExposureOverlapTimeMaxAbs before this frame's readout ends, as the
+      // next exposure is promised to last at least that long; never before
+      // this exposure ended and its overhead passed.
+      std::lock_guard lock(mutex_);
+      ready_ns_ = std::max({ready_ns_, end_ns + int64_t(exposure_overhead_ns_),
+                            previous_readout_end_ns - int64_t(settings.exposure_overlap_max_us * 1e3)});
+    }
     queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns), trigger_input_count, frame_count});
     next_free_run_ns = start_ns + int64_t(period_ns);
     ++frames_done;

@@ -122,6 +122,7 @@ class AcquisitionEngine {
   stream::GvspStreamer& streamer_;
   EngineHooks hooks_;
   double exposure_start_delay_ns_;
+  double exposure_overhead_ns_;
   uint64_t tick_hz_;
 
   mutable std::mutex mutex_;

@@ -66,6 +66,11 @@ AcquisitionSettings read_settings(device::CameraDevice& device) {
   s.frame_start = read_trigger(device, "FrameStart");
   s.acquisition_start = read_trigger(device, "AcquisitionStart");
   s.trigger_width_exposure = device.get_enum("ExposureMode") == "TriggerWidth";
+  // ASSUMPTION: Automatic lets no exposure overlap the readout's end, the
+  // choice that can never cut a pulse short (Basler says only that the camera
+  // "uses the optimum overlap time"; docs.baslerweb.com ExposureOverlapTimeModeEnum).
+  s.exposure_overlap_max_us =
+      device.get_enum("ExposureOverlapTimeMode") == "Manual" ? device.get_float("ExposureOverlapTimeMaxAbs") : 0.0;
   s.exposure_us = device.get_float("ExposureTimeAbs");
   s.gain_raw = static_cast<int>(device.get_int("GainRaw"));
   s.black_level_raw = static_cast<int>(device.get_int("BlackLevelRaw"));

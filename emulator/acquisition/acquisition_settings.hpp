@@ -24,6 +24,9 @@ struct AcquisitionSettings {
   int64_t frame_count = 1;
   TriggerSettings frame_start, acquisition_start;
   bool trigger_width_exposure = false;
+  // How long before a frame's readout ends the next TriggerWidth exposure may
+  // start: ExposureOverlapTimeMaxAbs in Manual mode, 0 in Automatic.
+  double exposure_overlap_max_us = 0;
   double exposure_us = 5000;
   int gain_raw = 0, black_level_raw = 240, digital_shift = 0;
   stream::ImageSettings image;

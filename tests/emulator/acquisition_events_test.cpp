@@ -175,6 +175,120 @@ TEST_F(EmulatedCamera, TriggerBeforeTheSensorIsReadyIsAnOvertrigger) {
   EXPECT_EQ(device().get_enum("LastError"), "NoError");
 }
 
+// Event ids with their timestamps (125 MHz ticks), in arrival order.
+std::vector<std::pair<uint16_t, uint64_t>> receive_events(HostSocket& socket, std::chrono::milliseconds limit) {
+  std::vector<std::pair<uint16_t, uint64_t>> events;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto datagram = socket.receive(20ms);
+    if (!datagram) continue;
+    gvcp::ParsedCommand command;
+    if (gvcp::parse_command(*datagram, command) != gvcp::HeaderProblem::None) continue;
+    if (command.header.command != static_cast<uint16_t>(gvcp::Command::Event) || command.payload.size() < 16) continue;
+    events.push_back({gvcp::get_u16(&command.payload[2]), gvcp::get_u64(&command.payload[8])});
+  }
+  return events;
+}
+
+// TriggerWidth exposure on Line1, with edges given to the engine at chosen
+// camera times. A tall ROI gives a readout (~31 ms) long enough to aim
+// triggers inside it.
+class TriggerWidthExposure : public EmulatedCamera {
+ protected:
+  void SetUp() override {
+    EmulatedCamera::SetUp();
+    client_ = std::make_unique<GvcpClient>(camera_->gvcp_port());
+    open_message_channel(*client_, events_);
+    enable_event("FrameStart");
+    enable_event("ExposureEnd");
+    ASSERT_EQ(device().set("Height", int64_t{2168}), gvcp::Status::Success);
+    ASSERT_EQ(device().set_selected("TriggerMode", "FrameStart", device::FeatureValue{int64_t{1}}), gvcp::Status::Success);
+    ASSERT_EQ(device().set_selected("TriggerSource", "FrameStart", device::FeatureValue{int64_t{1}}), gvcp::Status::Success);
+    ASSERT_EQ(device().set("ExposureMode", int64_t{2}), gvcp::Status::Success);  // TriggerWidth
+    readout_ns_ = int64_t(device().get_float("ReadoutTimeAbs") * 1e3);
+    ASSERT_GT(readout_ns_, 28'000'000);  // 2168 + 34 lines of 14.02 us
+  }
+
+  // Line1 high over [rise, fall); true when the rise was taken as a frame start.
+  bool pulse(int64_t rise, int64_t fall) {
+    const bool taken = camera_->engine().signal(acquisition::TriggerInput::Line1, true, rise);
+    camera_->engine().signal(acquisition::TriggerInput::Line1, false, fall);
+    return taken;
+  }
+  // The camera decides when it is ready again as an exposure ends: the test
+  // goes on a little after that, and aims its next triggers later still.
+  void settle_after(int64_t fall) {
+    const int64_t wait = fall + kSettleNs - camera_->clock().now_ns();
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+  }
+  // Exposure times of the frames (ExposureEnd minus FrameStart event times).
+  std::vector<int64_t> exposures_ns() {
+    std::vector<int64_t> exposures;
+    std::optional<uint64_t> start;
+    for (const auto& [id, ticks] : receive_events(events_, 400ms)) {
+      if (id == 0x9004) start = ticks;
+      if (id == 0x0004 && start) exposures.push_back(int64_t(ticks - *start) * 8);  // 125 MHz ticks
+    }
+    return exposures;
+  }
+
+  static constexpr int64_t kSettleNs = 8'000'000;
+  std::unique_ptr<GvcpClient> client_;
+  HostSocket events_;
+  int64_t readout_ns_ = 0;
+};
+
+// Manual: the next frame start is accepted ExposureOverlapTimeMaxAbs before
+// the readout ends (Basler's Frame Trigger Wait signal in TriggerWidth mode),
+// the pulse is the exposure, and a pulse shorter than the promised overlap is
+// exposed until the readout ends, with LastError InsufficientTriggerWidth.
+TEST_F(TriggerWidthExposure, ManualOverlapAcceptsTriggersThatLongBeforeTheReadoutEnds) {
+  ASSERT_EQ(device().set("ExposureOverlapTimeMode", int64_t{0}), gvcp::Status::Success);  // Manual
+  ASSERT_EQ(device().set("ExposureOverlapTimeMaxAbs", 10000.0), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
+  ASSERT_TRUE(pulse(rise1, fall1));
+  settle_after(fall1);
+  // 13 ms before frame 1's readout ends: before the camera is ready.
+  EXPECT_FALSE(pulse(fall1 + readout_ns_ - 13'000'000, fall1 + readout_ns_ - 12'000'000));
+  EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
+  ASSERT_EQ(device().set("ClearLastError", int64_t{1}), gvcp::Status::Success);
+  // 7 ms before it ends: ready (10 ms), and a 25 ms pulse is a 25 ms exposure.
+  const int64_t rise2 = fall1 + readout_ns_ - 7'000'000, fall2 = rise2 + 25'000'000;
+  ASSERT_TRUE(pulse(rise2, fall2));
+  settle_after(fall2);
+  EXPECT_EQ(device().get_enum("LastError"), "NoError");
+  // A 2 ms pulse 7 ms before frame 2's readout ends, shorter than promised:
+  // exposed until that readout ends.
+  const int64_t rise3 = fall2 + readout_ns_ - 7'000'000;
+  ASSERT_TRUE(pulse(rise3, rise3 + 2'000'000));
+  settle_after(fall2 + readout_ns_);
+  EXPECT_EQ(device().get_enum("LastError"), "InsufficientTriggerWidth");
+  const auto exposures = exposures_ns();
+  ASSERT_EQ(exposures.size(), 3u);
+  EXPECT_NEAR(exposures[0], 2'000'000, 1000);
+  EXPECT_NEAR(exposures[1], 25'000'000, 1000);
+  EXPECT_NEAR(exposures[2], 7'000'000, 1000);
+  EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
+}
+
+// Automatic (the default): no exposure may overlap the end of the readout,
+// so a trigger inside it is an overtrigger and one after it is taken.
+TEST_F(TriggerWidthExposure, AutomaticOverlapWaitsForTheReadoutToEnd) {
+  EXPECT_EQ(device().get_enum("ExposureOverlapTimeMode"), "Automatic");
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
+  ASSERT_TRUE(pulse(rise1, fall1));
+  settle_after(fall1);
+  EXPECT_FALSE(pulse(fall1 + readout_ns_ - 5'000'000, fall1 + readout_ns_ - 4'000'000));
+  EXPECT_TRUE(pulse(fall1 + readout_ns_ + 1'000'000, fall1 + readout_ns_ + 4'000'000));
+  settle_after(fall1 + readout_ns_ + 4'000'000);
+  const auto exposures = exposures_ns();
+  ASSERT_EQ(exposures.size(), 2u);
+  EXPECT_NEAR(exposures[1], 3'000'000, 1000);
+  EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
+}
+
 TEST_F(EmulatedCamera, SingleFrameAcquisitionEndsByItselfAndUnlocksTheRoi) {
   ASSERT_EQ(device().set("AcquisitionMode", int64_t{0}), gvcp::Status::Success);
   ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
