@@ -103,7 +103,7 @@ void CameraEmulator::build_acquisition() {
   io_ = std::make_unique<acquisition::IoBinding>(*device_, *clock_, *state_, options_.config.at("io"));
   {
     std::lock_guard lock(startup_problems_mutex_);
-    for (const auto& problem : io_->startup_problems()) startup_problems_.push_back(problem);
+    io_startup_problems_ = io_->startup_problems();
   }
   acquisition::EngineHooks hooks;
   using acquisition::CameraSignal;
@@ -172,7 +172,7 @@ void CameraEmulator::boot() {
   const auto problems = user_sets_->restore_at_start();
   {
     std::lock_guard lock(startup_problems_mutex_);
-    startup_problems_.insert(startup_problems_.end(), problems.begin(), problems.end());
+    user_set_startup_problems_ = problems;
   }
   images_->set_powered(true, clock_->now_ns());
   if (gvcp_) gvcp_->set_powered(true);
@@ -250,12 +250,14 @@ void CameraEmulator::build_device() {
       *device_, *state_, options_.config.at("camera").value("factory_user_sets", nlohmann::json::object()));
   auto problems = user_sets_->restore_at_start();
   std::lock_guard lock(startup_problems_mutex_);
-  startup_problems_ = std::move(problems);
+  user_set_startup_problems_ = std::move(problems);
 }
 
 std::vector<std::string> CameraEmulator::startup_problems() const {
   std::lock_guard lock(startup_problems_mutex_);
-  return startup_problems_;
+  std::vector<std::string> problems = user_set_startup_problems_;
+  problems.insert(problems.end(), io_startup_problems_.begin(), io_startup_problems_.end());
+  return problems;
 }
 
 void CameraEmulator::install_genicam() {

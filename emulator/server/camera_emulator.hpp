@@ -81,7 +81,11 @@ class CameraEmulator {
   control_api::ControlApi api_;
   // Also appended on the I/O thread when power returns (the camera boots).
   mutable std::mutex startup_problems_mutex_;
-  std::vector<std::string> startup_problems_;
+  // What the last start could not restore: the I/O state once, at
+  // construction; the user sets at every boot (replaced, not added to, so a
+  // damaged file is reported once however often the camera restarts).
+  std::vector<std::string> io_startup_problems_;
+  std::vector<std::string> user_set_startup_problems_;
   std::string xml_;
 };
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 namespace camemu::test {
@@ -435,6 +436,74 @@ TEST_F(EmulatedCamera, AUserSetOfTheWholeCameraIsRestoredWithoutRefusals) {
   ASSERT_EQ(device().set("UserSetLoad", int64_t{1}), gvcp::Status::Success);
   EXPECT_EQ(device().get_enum("ExposureAuto"), "Continuous");
   EXPECT_EQ(device().get_enum("GainAuto"), "Continuous");
+}
+
+}  // namespace
+}  // namespace camemu::test
+
+namespace camemu::test {
+namespace {
+
+// A startup user set the camera cannot restore fully is reported once for
+// the last start, however often the camera restarts (before: once more at
+// every power cycle).
+TEST(CameraRestarts, AStartupProblemIsReportedOnceAfterAPowerCycle) {
+  TempDir state;
+  const auto options = [&] {
+    server::EmulatorOptions o;
+    o.interface_address = "127.0.0.1";
+    o.gvcp_port = 0;
+    o.control = "127.0.0.1:0";
+    o.config = server::default_configuration();
+    o.state_dir = state.path().string();
+    o.scene = {{"type", "flat"}, {"irradiance_uW_cm2", 1.0}, {"wavelength_nm", 545.0}};
+    return o;
+  };
+  {
+    server::CameraEmulator camera(options());
+    camera.start();
+    auto& device = camera.device();
+    ASSERT_EQ(device.set("UserSetSelector", int64_t{device.catalog().at("UserSetSelector").entry_by_name("UserSet1")->value}),
+              gvcp::Status::Success);
+    ASSERT_EQ(device.set("UserSetSave", int64_t{1}), gvcp::Status::Success);
+    ASSERT_EQ(device.set("UserSetDefaultSelector",
+                         int64_t{device.catalog().at("UserSetDefaultSelector").entry_by_name("UserSet1")->value}),
+              gvcp::Status::Success);
+    EXPECT_TRUE(camera.startup_problems().empty());
+  }
+  // A value the camera refuses, as a set saved by another firmware might hold.
+  const auto file = state.path() / "user_sets.json";
+  nlohmann::json sets = nlohmann::json::parse(std::ifstream(file));
+  sets["UserSet1"]["Width"] = 99999;
+  std::ofstream(file) << sets.dump();
+
+  server::CameraEmulator camera(options());
+  camera.start();
+  ASSERT_EQ(camera.startup_problems().size(), 1u) << ::testing::PrintToString(camera.startup_problems());
+  const std::string problem = camera.startup_problems().front();
+  EXPECT_NE(problem.find("Width"), std::string::npos) << problem;
+
+  httplib::Client api("127.0.0.1", camera.control_port());
+  GvcpClient client(camera.gvcp_port());
+  // Power changes are carried out by the I/O thread: the camera answering
+  // GVCP, or no longer answering, shows that a boot or a power loss is done.
+  const auto answers_within = [&](bool wanted, std::chrono::milliseconds limit) {
+    const std::vector<uint8_t> address{0x00, 0x00, 0x09, 0x34};  // GVCP capability
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const bool answered =
+          client.transact(gvcp::make_command(gvcp::Command::ReadReg, client.next_request_id(), address), 50ms).has_value();
+      if (answered == wanted) return true;
+    }
+    return false;
+  };
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    ASSERT_EQ(api.Put("/api/v1/io/power", R"({"poe": false, "aux_volts": 0})", "application/json")->status, 200);
+    ASSERT_TRUE(answers_within(false, 2s)) << "still answering without power";
+    ASSERT_EQ(api.Put("/api/v1/io/power", R"({"aux_volts": 12})", "application/json")->status, 200);
+    ASSERT_TRUE(answers_within(true, 2s)) << "not answering after power came back";
+  }
+  EXPECT_EQ(camera.startup_problems(), std::vector<std::string>{problem});
 }
 
 }  // namespace
