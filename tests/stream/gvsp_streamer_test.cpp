@@ -321,6 +321,36 @@ TEST(GvspStreamerPacing, ALinkThatFellBehindCatchesUpAcrossFrameBoundaries) {
   EXPECT_EQ(std::next(blocks.begin())->second.payload(), second);
 }
 
+// The link-limited frame rate leaves the bandwidth reserve (GevSCBWR) for
+// resends, so resending does not push the frames back. Before, each resent
+// packet took its link time from the stream: with 2 % loss the camera fell
+// 2 % behind its frame rate, its memory overflowed and hosts timed out.
+TEST(GvspStreamerPacing, ResendsWithinTheReserveDoNotDelayTheFrames) {
+  HostStreamClock clock;
+  LoopbackReceiver receiver;
+  const auto streamer = slow_link_streamer(clock, receiver);
+  const auto payload = test_payload(540 * 200, 4);  // 200 packets: 200 ms of link time
+  const auto started = std::chrono::steady_clock::now();
+  const auto block_id = streamer->submit_frame(small_frame(payload, 540, 200)).block_id;
+  auto datagrams = receiver.receive(2s, 2);  // the leader and the first payload packet
+  ASSERT_EQ(datagrams.size(), 2u);
+  // 150 packets again while the frame is on the link: 150 ms more if they
+  // took stream time.
+  streamer->resend(ResendRequest{0, block_id, 1, 150, false});
+  ASSERT_TRUE(streamer->wait_until_idle(5s));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(elapsed, 275ms);
+  EXPECT_GE(elapsed, 150ms) << "the frame itself takes its link time (its last burst leaves at once)";
+  std::size_t resent = 0;
+  for (auto& datagram : receiver.receive(200ms)) datagrams.push_back(std::move(datagram));
+  for (const auto& datagram : datagrams) {
+    const auto packet = gvsp::decode_packet(datagram);
+    if (packet && packet->header.status == gvsp::status::packet_resend) ++resent;
+  }
+  EXPECT_EQ(resent, 150u);
+  EXPECT_EQ(reassemble(datagrams).at(block_id).payload(), payload);
+}
+
 // Aravis closes the channel (SCP = 0) when a client destroys its stream,
 // often while the camera is still sending the last frame. The next client
 // that opens it must not get the rest of that frame: Aravis takes it for a

@@ -391,7 +391,12 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
   std::size_t burst_bytes = 0;
   const uint32_t wire_overhead = pacer_.settings().wire_overhead_bytes_per_datagram;
 
-  // Resends first: a host is waiting on them, and they are few.
+  // Resends first: a host is waiting on them, and they are few. They do not
+  // advance the link clock (wire_ns): the link-limited frame rate leaves the
+  // bandwidth reserve (GevSCBWR) free, and the resend budget keeps them
+  // within it. Counted on the stream's clock, every resent packet pushed the
+  // frames back: with 2 % of the packets lost, the camera fell ~2 % behind
+  // its own frame rate until its memory overflowed and hosts timed out.
   while (resend_count_ > 0) {
     ResendJob& job = resend_jobs_[resend_head_];
     const auto pop = [this] {
@@ -403,7 +408,6 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
       if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
       burst_bytes += bytes;
       plan_[plan_size_++] = PlannedPacket{nullptr, job.next_packet_id, false, job.block_id, job.extended_ids};
-      wire_ns += pacer_.wire_time_ns(bytes);
       pop();
       continue;
     }
@@ -412,7 +416,6 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
     if (!resend_budget_.try_consume(now_ns, bytes + wire_overhead)) break;
     burst_bytes += bytes;
     plan_[plan_size_++] = PlannedPacket{job.slot, job.next_packet_id, true, 0, false};
-    wire_ns += pacer_.wire_time_ns(bytes);
     if (job.next_packet_id >= job.last_packet_id) {
       unpin_after_send_[unpin_count_++] = job.slot;
       pop();
