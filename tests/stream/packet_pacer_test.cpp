@@ -120,6 +120,30 @@ TEST(PacketPacer, DebtIsRepaidInFullAtTwiceTheLinkRateAtMost) {
   EXPECT_NEAR(repaid_after_stall(long_stall, burst, 1'000'000'000), 1'000'000'000 - burst, 2.0 * burst);
 }
 
+// Resends take their link time from the bandwidth reserve: the frames'
+// bursts keep their schedule, yet bursts of resends alone still leave no
+// faster than the catch-up rate (a host asking for a whole frame again must
+// not get it in one rush that its socket buffer cannot hold).
+TEST(PacketPacer, ResendTimeSpacesBurstsWithoutMovingTheFramesClock) {
+  PacingSettings settings;
+  settings.catch_up_rate_factor = 2;
+  PacketPacer pacer(settings);
+  const int64_t burst = 1'000'000;
+  EXPECT_EQ(pacer.schedule_burst(0, burst), 0);
+  // A burst of frame packets and as much resent: the next frame burst is
+  // still due one burst later.
+  EXPECT_EQ(pacer.schedule_burst(0, burst, burst), burst);
+  EXPECT_EQ(pacer.schedule_burst(0, burst), 2 * burst);
+  // Resends alone, after the frame: spaced at twice the link rate at most.
+  PacketPacer resends(settings);
+  int64_t previous = resends.schedule_burst(0, 0, burst);
+  for (int i = 0; i < 4; ++i) {
+    const int64_t release = resends.schedule_burst(previous, 0, burst);
+    EXPECT_GE(release - previous, burst / 2);
+    previous = release;
+  }
+}
+
 TEST(PacketPacer, AFrameTheCameraHadWhileTheLinkWasBusyFollowsOnTheLinksClock) {
   PacingSettings settings;
   settings.max_burst_packets = 16;

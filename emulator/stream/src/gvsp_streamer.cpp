@@ -383,20 +383,22 @@ void GvspStreamer::start_next_frame() {
   }
 }
 
-std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
+std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns, int64_t& reserve_wire_ns) {
   plan_size_ = 0;
   unpin_count_ = 0;
   plan_finishes_frame_ = false;
   wire_ns = 0;
+  reserve_wire_ns = 0;
   std::size_t burst_bytes = 0;
   const uint32_t wire_overhead = pacer_.settings().wire_overhead_bytes_per_datagram;
 
-  // Resends first: a host is waiting on them, and they are few. They do not
-  // advance the link clock (wire_ns): the link-limited frame rate leaves the
-  // bandwidth reserve (GevSCBWR) free, and the resend budget keeps them
-  // within it. Counted on the stream's clock, every resent packet pushed the
-  // frames back: with 2 % of the packets lost, the camera fell ~2 % behind
-  // its own frame rate until its memory overflowed and hosts timed out.
+  // Resends first: a host is waiting on them, and they are few. Their link
+  // time is the bandwidth reserve's (reserve_wire_ns), not the frames'
+  // (wire_ns): the link-limited frame rate leaves the reserve (GevSCBWR)
+  // free, and the resend budget keeps resends within it. Counted on the
+  // frames' clock, every resent packet pushed the frames back: with 2 % of
+  // the packets lost, the camera fell ~2 % behind its own frame rate until
+  // its memory overflowed and hosts timed out.
   while (resend_count_ > 0) {
     ResendJob& job = resend_jobs_[resend_head_];
     const auto pop = [this] {
@@ -408,6 +410,7 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
       if (!pacer_.burst_has_room(plan_size_, burst_bytes, bytes)) break;
       burst_bytes += bytes;
       plan_[plan_size_++] = PlannedPacket{nullptr, job.next_packet_id, false, job.block_id, job.extended_ids};
+      reserve_wire_ns += pacer_.wire_time_ns(bytes);
       pop();
       continue;
     }
@@ -416,6 +419,7 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns) {
     if (!resend_budget_.try_consume(now_ns, bytes + wire_overhead)) break;
     burst_bytes += bytes;
     plan_[plan_size_++] = PlannedPacket{job.slot, job.next_packet_id, true, 0, false};
+    reserve_wire_ns += pacer_.wire_time_ns(bytes);
     if (job.next_packet_id >= job.last_packet_id) {
       unpin_after_send_[unpin_count_++] = job.slot;
       pop();
@@ -585,8 +589,8 @@ void GvspStreamer::run() {
     const int64_t now = clock_.now_ns();
     if (!plan_release_ns_) {
       if (current_ == nullptr) start_next_frame();
-      int64_t wire_ns = 0;
-      if (plan_burst(now, wire_ns) == 0) {
+      int64_t wire_ns = 0, reserve_wire_ns = 0;
+      if (plan_burst(now, wire_ns, reserve_wire_ns) == 0) {
         if (resend_count_ > 0) {
           // Only resends wait, and the bandwidth reserve is spent: sleep until it refills.
           // Waiting for a whole burst's worth of reserve, not one packet's,
@@ -607,7 +611,7 @@ void GvspStreamer::run() {
         }
         continue;
       }
-      plan_release_ns_ = pacer_.schedule_burst(now, wire_ns);
+      plan_release_ns_ = pacer_.schedule_burst(now, wire_ns, reserve_wire_ns);
     }
     if (now < *plan_release_ns_) {
       wake_.wait_until(lock, clock_.host_time_at(*plan_release_ns_));

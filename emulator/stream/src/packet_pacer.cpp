@@ -19,7 +19,7 @@ int64_t PacketPacer::wire_time_ns(std::size_t udp_payload_bytes) const {
   return static_cast<int64_t>(std::llround(wire_bytes * nanoseconds_per_second / rate)) + settings_.packet_delay_ns;
 }
 
-int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns) {
+int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns, int64_t reserve_wire_ns) {
   // Nothing was ever deferred to (resends before any frame): the link starts now.
   if (link_free_at_ns_ == never_ns) link_free_at_ns_ = now_ns;
   const double factor = std::max(1.0, settings_.catch_up_rate_factor);
@@ -27,7 +27,7 @@ int64_t PacketPacer::schedule_burst(int64_t now_ns, int64_t burst_wire_ns) {
   const int64_t release = std::max(link_free_at_ns_, rate_cap);
   link_free_at_ns_ += burst_wire_ns;
   last_release_ns_ = std::max(release, now_ns);  // when it really leaves: the rate cap counts from there
-  last_burst_wire_ns_ = burst_wire_ns;
+  last_burst_wire_ns_ = burst_wire_ns + reserve_wire_ns;
   return release;
 }
 

@@ -199,7 +199,7 @@ class GvspStreamer {
   void abandon_transmission_locked();
   void abandon_frames_before(uint64_t sequence);
   void apply_pacing_settings();
-  std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns);
+  std::size_t plan_burst(int64_t now_ns, int64_t& wire_ns, int64_t& reserve_wire_ns);
   void execute_plan(std::unique_lock<std::mutex>& lock);
   std::size_t plan_receive_cost() const;
   // nullopt: the planned burst may go; otherwise when to try again.

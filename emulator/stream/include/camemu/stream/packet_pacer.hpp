@@ -40,8 +40,11 @@ class PacketPacer {
   int64_t wire_time_ns(std::size_t udp_payload_bytes) const;
 
   // Release time of a burst that occupies the link for `burst_wire_ns`, asked
-  // for at `now_ns`. Advances the link clock past the burst.
-  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns);
+  // for at `now_ns`. Advances the link clock past the burst. `reserve_wire_ns`
+  // is link time the burst takes from the bandwidth reserve (resends): it
+  // leaves the frames' clock alone but still spaces the bursts, so resends
+  // never leave faster than the catch-up rate.
+  int64_t schedule_burst(int64_t now_ns, int64_t burst_wire_ns, int64_t reserve_wire_ns = 0);
 
   // A frame's transmission begins. The camera had the whole frame at
   // `camera_had_it_ns` (its readout end); the emulator had it at
