@@ -79,7 +79,7 @@ class CameraEmulator {
   nlohmann::json faults_ = nlohmann::json::object();
   GvcpFaultSettings gvcp_faults_;  // from --faults, until the bench changes them
   control_api::ControlApi api_;
-  // Also appended on the I/O thread when power returns (the camera boots).
+  // Also written on the I/O thread when power returns (the camera boots).
   mutable std::mutex startup_problems_mutex_;
   // What the last start could not restore: the I/O state once, at
   // construction; the user sets at every boot (replaced, not added to, so a
