@@ -98,18 +98,25 @@ class EmulatedCamera : public ::testing::Test {
   std::unique_ptr<server::CameraEmulator> camera_;
 };
 
-// Event ids of the events a frame produces (EVENT commands on the message channel).
-std::vector<uint16_t> receive_event_ids(HostSocket& socket, std::chrono::milliseconds limit) {
-  std::vector<uint16_t> ids;
+// Event ids with their timestamps (125 MHz ticks), in arrival order.
+std::vector<std::pair<uint16_t, uint64_t>> receive_events(HostSocket& socket, std::chrono::milliseconds limit) {
+  std::vector<std::pair<uint16_t, uint64_t>> events;
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto datagram = socket.receive(50ms);
+    auto datagram = socket.receive(20ms);
     if (!datagram) continue;
     gvcp::ParsedCommand command;
     if (gvcp::parse_command(*datagram, command) != gvcp::HeaderProblem::None) continue;
     if (command.header.command != static_cast<uint16_t>(gvcp::Command::Event) || command.payload.size() < 16) continue;
-    ids.push_back(gvcp::get_u16(&command.payload[2]));
+    events.push_back({gvcp::get_u16(&command.payload[2]), gvcp::get_u64(&command.payload[8])});
   }
+  return events;
+}
+
+// Event ids of the events a frame produces (EVENT commands on the message channel).
+std::vector<uint16_t> receive_event_ids(HostSocket& socket, std::chrono::milliseconds limit) {
+  std::vector<uint16_t> ids;
+  for (const auto& [id, ticks] : receive_events(socket, limit)) ids.push_back(id);
   return ids;
 }
 
@@ -174,21 +181,6 @@ TEST_F(EmulatedCamera, TriggerBeforeTheSensorIsReadyIsAnOvertrigger) {
   EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
   ASSERT_EQ(device().set("ClearLastError", int64_t{1}), gvcp::Status::Success);
   EXPECT_EQ(device().get_enum("LastError"), "NoError");
-}
-
-// Event ids with their timestamps (125 MHz ticks), in arrival order.
-std::vector<std::pair<uint16_t, uint64_t>> receive_events(HostSocket& socket, std::chrono::milliseconds limit) {
-  std::vector<std::pair<uint16_t, uint64_t>> events;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto datagram = socket.receive(20ms);
-    if (!datagram) continue;
-    gvcp::ParsedCommand command;
-    if (gvcp::parse_command(*datagram, command) != gvcp::HeaderProblem::None) continue;
-    if (command.header.command != static_cast<uint16_t>(gvcp::Command::Event) || command.payload.size() < 16) continue;
-    events.push_back({gvcp::get_u16(&command.payload[2]), gvcp::get_u64(&command.payload[8])});
-  }
-  return events;
 }
 
 // TriggerWidth exposure on Line1, with edges given to the engine at chosen
