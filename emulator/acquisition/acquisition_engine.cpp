@@ -20,8 +20,8 @@ constexpr size_t kMaxRememberedEdges = 64;
 constexpr int64_t kFirstFreeRunLeadNs = 1'000'000;
 // A TriggerWidth exposure whose end edge never comes is closed after this.
 constexpr int64_t kMaxTriggerWidthNs = 10'000'000'000;
-// LastError's entry InsufficientTriggerWidth (config/features.json).
-constexpr int64_t kLastErrorInsufficientTriggerWidth = 6;
+// The shortest TriggerWidth exposure, whatever the pulse.
+constexpr int64_t kMinWidthExposureNs = 1000;
 
 const char* input_name(TriggerInput input) {
   switch (input) {
@@ -270,22 +270,27 @@ bool AcquisitionEngine::matches(const TriggerSettings& trigger, TriggerInput inp
 
 bool AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
   // Read the trigger configuration before taking the engine lock (lock order: device, then engine).
-  TriggerSettings frame_start, acquisition_start;
-  CounterBank::Configs counters;
+  AcquisitionSettings settings;
   {
     std::lock_guard device_lock(device_.mutex());
-    const auto s = read_settings(device_);
-    frame_start = s.frame_start;
-    acquisition_start = s.acquisition_start;
-    counters = s.counters;
+    settings = read_settings(device_);
   }
+  const TriggerSettings& frame_start = settings.frame_start;
+  const TriggerSettings& acquisition_start = settings.acquisition_start;
+  const CounterBank::Configs& counters = settings.counters;
   const bool delayed = input != TriggerInput::Software;
-  bool overtrigger = false, taken = false;
+  bool overtrigger = false, taken = false, insufficient_width = false;
   {
     std::lock_guard lock(mutex_);
     level_[static_cast<int>(input)] = level;
     edges_.push_back({input, {level, t_ns}});
     if (edges_.size() > kMaxRememberedEdges) edges_.erase(edges_.begin());
+    // A TriggerWidth exposure ends with its end edge, before that edge (with
+    // AnyEdge) or any later one is judged as a new frame start.
+    if (open_width_ && open_width_->input == input && open_width_->end_level == level && t_ns > open_width_->trigger_ns)
+      insufficient_width = close_width_exposure_locked(std::max(open_width_->start_ns + kMinWidthExposureNs,
+                                                                 t_ns + int64_t(exposure_start_delay_ns_)))
+                               .insufficient;
     // A line resets its counters on its rising edge, acquiring or not.
     if (level && input == TriggerInput::Line1) counters_.reset_by(CounterResetSource::Line1, t_ns, counters);
     if (level && input == TriggerInput::Line3) counters_.reset_by(CounterResetSource::Line3, t_ns, counters);
@@ -299,22 +304,63 @@ bool AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
       // Every received frame start trigger counts, overtriggers included:
       // comparing it with the frame counter shows the triggers that were lost.
       counters_.record(CounterEvent::FrameTrigger, t_ns, counters);
-      // The sensor takes a new frame trigger only when it is ready for it.
-      if (t_ns < ready_ns_ || !frame_triggers_.empty()) {
+      // The sensor takes a new frame trigger only when it is ready for it,
+      // and never while a TriggerWidth exposure is still open.
+      if (t_ns < ready_ns_ || !frame_triggers_.empty() || open_width_) {
         ++stats_.overtriggers;
         overtrigger = true;
       } else {
-        frame_triggers_.push_back({t_ns + (delayed ? int64_t(frame_start.delay_us * 1e3) : 0), input});
+        const int64_t trigger_ns = t_ns + (delayed ? int64_t(frame_start.delay_us * 1e3) : 0);
+        frame_triggers_.push_back({trigger_ns, input});
+        if (settings.trigger_width_exposure) open_width_exposure_locked(settings, input, trigger_ns);
         taken = true;
       }
     }
   }
   wake_.notify_all();
+  if (insufficient_width) device_.force("LastError", last_error_value("InsufficientTriggerWidth"));
   if (overtrigger) {
-    device_.force("LastError", int64_t{1});
+    device_.force("LastError", last_error_value("Overtrigger"));
     emit_event(event_id::frame_start_overtrigger, t_ns);
   }
   return taken;
+}
+
+int64_t AcquisitionEngine::last_error_value(const std::string& entry) const {
+  return device_.catalog().at("LastError").entry_by_name(entry)->value;
+}
+
+void AcquisitionEngine::open_width_exposure_locked(const AcquisitionSettings& settings, TriggerInput input,
+                                                   int64_t trigger_ns) {
+  open_width_ = OpenWidthExposure{input, settings.frame_start.activation == "FallingEdge", trigger_ns,
+                                  trigger_ns + int64_t(exposure_start_delay_ns_),
+                                  int64_t(frame_rate(settings.rate).readout_time_us * 1e3),
+                                  int64_t(settings.exposure_overlap_max_us * 1e3)};
+}
+
+AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_locked(int64_t candidate_end_ns) {
+  const OpenWidthExposure& open = *open_width_;
+  WidthExposureEnd closed{open.trigger_ns, candidate_end_ns, false};
+  // The sensor cannot end an exposure while it still reads out the frame
+  // before: a pulse shorter than ExposureOverlapTimeMaxAbs promised is
+  // exposed until that readout ends, and the camera reports it.
+  if (closed.end_ns < last_readout_end_ns_) {
+    closed.end_ns = last_readout_end_ns_;
+    closed.insufficient = true;
+  }
+  // Basler (ace GigE manual AW00089317000, Frame Trigger Wait signal): in
+  // TriggerWidth mode the camera is ready for the next frame start
+  // ExposureOverlapTimeMaxAbs before this frame's readout ends, as the next
+  // exposure is promised to last at least that long; never before this
+  // exposure ended and its overhead passed.
+  last_readout_end_ns_ = closed.end_ns + open.readout_ns;
+  ready_ns_ = std::max({ready_ns_, closed.end_ns + int64_t(exposure_overhead_ns_), last_readout_end_ns_ - open.overlap_ns});
+  open_width_.reset();
+  // Triggers are queued, so the exposure thread may still be on an earlier
+  // frame: it finds its own end here by trigger time.
+  closed_widths_.push_back(closed);
+  if (closed_widths_.size() > kMaxRememberedEdges) closed_widths_.pop_front();
+  return closed;
 }
 
 void AcquisitionEngine::emit_event(uint16_t id, int64_t t_ns) {
@@ -428,26 +474,25 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
   }
   // Decided under the same lock a new trigger is judged with: no gap for an
   // early trigger to slip through as a valid one.
-  ready_ns_ = start + period_ns;
+  ready_ns_ = std::max(ready_ns_, start + period_ns);
   lock.unlock();
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(false, start);
   return start;
 }
 
-std::optional<int64_t> AcquisitionEngine::trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns) {
+std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_width_exposure_end(int64_t trigger_ns) {
   std::unique_lock lock(mutex_);
   const uint64_t generation = generation_;
-  std::optional<int64_t> end;
-  auto find_end = [&] {
-    for (const auto& [edge_input, edge] : edges_)
-      if (edge_input == input && edge.first == end_level && edge.second > start_ns) {
-        end = edge.second;
-        return true;
-      }
-    return false;
+  const auto closed = [&] {
+    return std::find_if(closed_widths_.begin(), closed_widths_.end(),
+                        [&](const WidthExposureEnd& end) { return end.trigger_ns == trigger_ns; });
   };
-  wake_.wait_until(lock, clock_.host_time_at(start_ns + kMaxTriggerWidthNs),
-                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || find_end(); });
+  wake_.wait_until(lock, clock_.host_time_at(trigger_ns + kMaxTriggerWidthNs),
+                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || closed() != closed_widths_.end(); });
+  const auto found = closed();
+  if (found == closed_widths_.end()) return std::nullopt;
+  const WidthExposureEnd end = *found;
+  closed_widths_.erase(found);
   return end;
 }
 
@@ -459,7 +504,6 @@ void AcquisitionEngine::acquire() {
     return generation_;
   }();
   int64_t frames_done = 0;
-  int64_t previous_readout_end_ns = 0;  // camera time the sensor finishes reading out the last frame
   // Free run's first exposure starts a moment after AcquisitionStart: its
   // edges are announced to the I/O lines before they happen, as for every
   // later frame, so no line can have moved past them (which would clip the
@@ -469,6 +513,9 @@ void AcquisitionEngine::acquire() {
     // A new acquisition starts with a sensor that finished its last frame.
     std::lock_guard lock(mutex_);
     ready_ns_ = 0;
+    last_readout_end_ns_ = 0;
+    open_width_.reset();
+    closed_widths_.clear();
   }
   const int64_t frames_wanted = first.mode == "SingleFrame" ? 1 : first.mode == "MultiFrame" ? first.frame_count : -1;
   while (frames_wanted < 0 || frames_done < frames_wanted) {
@@ -494,6 +541,30 @@ void AcquisitionEngine::acquire() {
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
     const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
     int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
+    const auto width_input = settings.frame_start.source == "Line1"   ? TriggerInput::Line1
+                             : settings.frame_start.source == "Line3" ? TriggerInput::Line3
+                                                                       : TriggerInput::Software;
+    bool width_closed_early_short = false;
+    if (width_controlled) {
+      // Open from the moment the trigger is taken, before its start time
+      // comes: frame triggers meanwhile are judged against it. signal()
+      // opened it already for an edge trigger; a level-triggered frame is
+      // opened here, and an end edge that came already closes it.
+      std::lock_guard lock(mutex_);
+      const bool known = (open_width_ && open_width_->trigger_ns == *trigger_ns) ||
+                         std::any_of(closed_widths_.begin(), closed_widths_.end(),
+                                     [&](const WidthExposureEnd& end) { return end.trigger_ns == *trigger_ns; });
+      if (!known) {
+        open_width_exposure_locked(settings, width_input, *trigger_ns);
+        for (const auto& [edge_input, edge] : edges_)
+          if (edge_input == width_input && edge.first == open_width_->end_level && edge.second > *trigger_ns) {
+            width_closed_early_short = close_width_exposure_locked(std::max(start_ns + kMinWidthExposureNs,
+                                                                            edge.second + int64_t(exposure_start_delay_ns_)))
+                                           .insufficient;
+            break;
+          }
+      }
+    }
     // The I/O lines get the exposure's edges ahead of time so they switch at
     // exactly these camera times however late this thread wakes up.
     if (hooks_.exposure_active) {
@@ -505,7 +576,6 @@ void AcquisitionEngine::acquire() {
       return;
     }
     uint32_t trigger_input_count = 0, frame_count = 0;
-    bool insufficient_width = false;
     {
       std::lock_guard lock(mutex_);
       exposing_ = true;
@@ -518,17 +588,21 @@ void AcquisitionEngine::acquire() {
     }
     emit_event(event_id::frame_start, start_ns);
     if (width_controlled) {
-      const auto input = settings.frame_start.source == "Line1" ? TriggerInput::Line1
-                         : settings.frame_start.source == "Line3" ? TriggerInput::Line3 : TriggerInput::Software;
-      const bool end_level = settings.frame_start.activation == "FallingEdge";
-      if (auto end = trigger_width_end(input, end_level, *trigger_ns)) end_ns = std::max(start_ns + 1000, *end + int64_t(exposure_start_delay_ns_));
-      // The sensor cannot end an exposure while it still reads out the frame
-      // before: a pulse shorter than ExposureOverlapTimeMaxAbs promised is
-      // exposed until that readout ends, and the camera reports it.
-      if (end_ns < previous_readout_end_ns) {
-        end_ns = previous_readout_end_ns;
-        insufficient_width = true;
+      // signal() closes the exposure when the end edge comes and reports a
+      // short pulse; the closes made here report it themselves.
+      bool closed_here_short = width_closed_early_short;
+      if (auto end = wait_for_width_exposure_end(*trigger_ns)) {
+        end_ns = end->end_ns;
+      } else {
+        // Stopped, or no end edge within kMaxTriggerWidthNs: the exposure ends now.
+        std::lock_guard lock(mutex_);
+        if (open_width_ && open_width_->trigger_ns == *trigger_ns) {
+          const auto closed = close_width_exposure_locked(end_ns);
+          end_ns = closed.end_ns;
+          closed_here_short = closed.insufficient;
+        }
       }
+      if (closed_here_short) device_.force("LastError", last_error_value("InsufficientTriggerWidth"));
     }
     const bool completed = wait_until(end_ns);
     {
@@ -537,21 +611,13 @@ void AcquisitionEngine::acquire() {
     }
     if (hooks_.exposure_active && width_controlled) hooks_.exposure_active(false, end_ns);
     if (!completed) return;
-    if (insufficient_width) device_.force("LastError", kLastErrorInsufficientTriggerWidth);
     emit_event(event_id::exposure_end, end_ns);
     // The sensor is read out after the exposure (overlapping the next one);
     // the frame leaves the camera only then.
     const double readout_ns = frame_rate(settings.rate).readout_time_us * 1e3;
-    previous_readout_end_ns = end_ns + int64_t(readout_ns);
-    if (width_controlled) {
-      // Basler (ace GigE manual AW00089317000, Frame Trigger Wait signal):
-      // in TriggerWidth mode the camera is ready for the next frame start
-      // ExposureOverlapTimeMaxAbs before this frame's readout ends, as the
-      // next exposure is promised to last at least that long; never before
-      // this exposure ended and its overhead passed.
+    if (!width_controlled) {
       std::lock_guard lock(mutex_);
-      ready_ns_ = std::max({ready_ns_, end_ns + int64_t(exposure_overhead_ns_),
-                            previous_readout_end_ns - int64_t(settings.exposure_overlap_max_us * 1e3)});
+      last_readout_end_ns_ = end_ns + int64_t(readout_ns);
     }
     queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns), trigger_input_count, frame_count});
     next_free_run_ns = start_ns + int64_t(period_ns);

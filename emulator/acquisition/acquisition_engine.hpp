@@ -104,7 +104,21 @@ class AcquisitionEngine {
   bool wait_until(int64_t camera_ns);  // false when stopped
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
   std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns, int64_t period_ns);
-  std::optional<int64_t> trigger_width_end(TriggerInput input, bool end_level, int64_t start_ns);
+  // TriggerWidth: the exposure the trigger at `trigger_ns` opened ends with
+  // its end edge, judged in signal() as it arrives (so the next frame start
+  // is judged against the readiness that end gives). Waits for it; nullopt
+  // when stopped or after kMaxTriggerWidthNs.
+  struct WidthExposureEnd {
+    int64_t trigger_ns = 0;
+    int64_t end_ns = 0;
+    bool insufficient = false;  // ended before the previous readout: lengthened to it
+  };
+  std::optional<WidthExposureEnd> wait_for_width_exposure_end(int64_t trigger_ns);
+  // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
+  // previous readout's end if need be, and sets when the sensor is ready again.
+  WidthExposureEnd close_width_exposure_locked(int64_t candidate_end_ns);
+  // Opens a width exposure for a trigger at `trigger_ns` (camera time, after TriggerDelayAbs).
+  void open_width_exposure_locked(const AcquisitionSettings& settings, TriggerInput input, int64_t trigger_ns);
   void queue_readout(ReadoutJob job);
   void run_readout();
   void make_and_send_frame(const ReadoutJob& job);
@@ -112,6 +126,7 @@ class AcquisitionEngine {
   void start_command();
   void stop_command();
   void emit_event(uint16_t id, int64_t t_ns);
+  int64_t last_error_value(const std::string& entry) const;  // LastError's value for that entry
   double frame_period_ns(const AcquisitionSettings& settings, bool ignore_frame_rate_cap = false) const;
   // The timing model on the streamer's constants (the merged --config).
   stream::FrameRateResult frame_rate(const stream::FrameRateSettings& settings) const;
@@ -138,6 +153,16 @@ class AcquisitionEngine {
   std::deque<PendingTrigger> frame_triggers_;
   std::deque<PendingTrigger> acquisition_triggers_;
   std::vector<std::pair<TriggerInput, std::pair<bool, int64_t>>> edges_;  // for TriggerWidth
+  // The TriggerWidth exposure in progress: frame triggers meanwhile are
+  // overtriggers, and its end edge decides when the sensor is ready again.
+  struct OpenWidthExposure {
+    TriggerInput input;
+    bool end_level;
+    int64_t trigger_ns, start_ns, readout_ns, overlap_ns;
+  };
+  std::optional<OpenWidthExposure> open_width_;
+  std::deque<WidthExposureEnd> closed_widths_;  // closed, not yet taken by the exposure thread
+  int64_t last_readout_end_ns_ = 0;                // when the sensor finishes reading out the last frame
   bool level_[4]{};
   std::atomic<int64_t> timestamp_origin_ns_{0};
   EngineStatistics stats_;

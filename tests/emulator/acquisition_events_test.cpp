@@ -282,6 +282,28 @@ TEST_F(TriggerWidthExposure, AutomaticOverlapWaitsForTheReadoutToEnd) {
   EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
 }
 
+// The I/O lines hand edges to the engine up to tens of milliseconds before
+// their camera time. Given all at once, each is still judged against the
+// readiness the exposures before it give: a frame start inside the readout
+// is refused even though the engine thread has not reached that frame yet.
+TEST_F(TriggerWidthExposure, EdgesGivenAheadOfTimeAreJudgedAtTheirOwnTimes) {
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);  // Automatic
+  const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
+  ASSERT_TRUE(pulse(rise1, fall1));
+  // The I/O binding holds further edges until the engine took the trigger.
+  std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(pulse(fall1 + 5'000'000, fall1 + 6'000'000)) << "a frame start inside the readout";
+  const int64_t rise3 = fall1 + readout_ns_ + 1'000'000;
+  EXPECT_TRUE(pulse(rise3, rise3 + 3'000'000));
+  settle_after(rise3 + 3'000'000);
+  const auto exposures = exposures_ns();
+  ASSERT_EQ(exposures.size(), 2u);
+  EXPECT_NEAR(exposures[0], 2'000'000, 1000);
+  EXPECT_NEAR(exposures[1], 3'000'000, 1000);
+  EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
+  EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
+}
+
 TEST_F(EmulatedCamera, SingleFrameAcquisitionEndsByItselfAndUnlocksTheRoi) {
   ASSERT_EQ(device().set("AcquisitionMode", int64_t{0}), gvcp::Status::Success);
   ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);

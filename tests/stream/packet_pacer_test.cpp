@@ -215,3 +215,18 @@ TEST(ResendBudget, ReserveShareLimitsResendBytes) {
 
 }  // namespace
 }  // namespace camemu::stream
+
+namespace camemu::stream {
+namespace {
+
+// A wait for more than the bucket can hold ends when the bucket is full.
+TEST(ResendBudget, AWaitForMoreThanTheCapacityEndsWhenTheBucketIsFull) {
+  // 1 % of 1 MB/s = 10 kB/s, one 10 ms window: 100 bytes of capacity.
+  ResendBudget budget(1'000'000, 1, 1, 10.0);
+  ASSERT_TRUE(budget.try_consume(0, 100));
+  EXPECT_EQ(budget.available_at_ns(0, 1000), 10'000'000);
+  EXPECT_TRUE(budget.try_consume(10'000'000, 100));
+}
+
+}  // namespace
+}  // namespace camemu::stream

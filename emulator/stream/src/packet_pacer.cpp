@@ -50,6 +50,16 @@ ResendBudget::ResendBudget(double link_bytes_per_second, uint32_t reserve_percen
   tokens_ = capacity_bytes_;
 }
 
+ResendBudget ResendBudget::for_free_link(double link_bytes_per_second, double free_bytes_per_second,
+                                         uint32_t accumulation, double window_ms) {
+  ResendBudget budget(link_bytes_per_second, 100, accumulation, window_ms);
+  const double rate = std::max(free_bytes_per_second, link_bytes_per_second * minimum_reserve_fraction);
+  budget.bytes_per_ns_ = rate / nanoseconds_per_second;
+  budget.capacity_bytes_ = budget.bytes_per_ns_ * window_ms * nanoseconds_per_millisecond * std::max(1u, accumulation);
+  budget.tokens_ = budget.capacity_bytes_;
+  return budget;
+}
+
 void ResendBudget::refill(int64_t now_ns) {
   if (last_refill_ns_ != INT64_MIN && now_ns > last_refill_ns_)
     tokens_ = std::min(capacity_bytes_, tokens_ + static_cast<double>(now_ns - last_refill_ns_) * bytes_per_ns_);
@@ -65,7 +75,9 @@ bool ResendBudget::try_consume(int64_t now_ns, std::size_t bytes) {
 
 int64_t ResendBudget::available_at_ns(int64_t now_ns, std::size_t bytes) {
   refill(now_ns);
-  const double missing = static_cast<double>(bytes) - tokens_;
+  // The bucket never holds more than its capacity: waiting for more would
+  // wait for a moment that never comes, and wake to less than was asked.
+  const double missing = std::min(static_cast<double>(bytes), capacity_bytes_) - tokens_;
   if (missing <= 0) return now_ns;
   return now_ns + static_cast<int64_t>(std::ceil(missing / bytes_per_ns_));
 }

@@ -77,6 +77,10 @@ class PacketPacer {
 class ResendBudget {
  public:
   ResendBudget(double link_bytes_per_second, uint32_t reserve_percent, uint32_t accumulation, double window_ms);
+  // Filled at `free_bytes_per_second`, the part of the link the frames leave
+  // unused (at least 1 % of it, so resends always progress).
+  static ResendBudget for_free_link(double link_bytes_per_second, double free_bytes_per_second, uint32_t accumulation,
+                                    double window_ms);
 
   // Takes `bytes` if available at `now_ns`.
   bool try_consume(int64_t now_ns, std::size_t bytes);
