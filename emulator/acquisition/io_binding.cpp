@@ -51,7 +51,9 @@ IoBinding::IoBinding(device::CameraDevice& device, emulator::CameraClock& clock,
   });
 }
 
-IoBinding::~IoBinding() {
+IoBinding::~IoBinding() { stop(); }
+
+void IoBinding::stop() {
   {
     std::lock_guard lock(mutex_);
     shutdown_ = true;

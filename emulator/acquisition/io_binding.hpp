@@ -37,6 +37,9 @@ class IoBinding {
   IoBinding(device::CameraDevice& device, emulator::CameraClock& clock, persistence::StateStore& store,
             const nlohmann::json& io_config);
   ~IoBinding();
+  // Stops the thread that hands line edges to the engine; the camera's
+  // signals (camera_signal) are still taken. Idempotent.
+  void stop();
 
   // Must be called once the engine exists; starts the connector thread.
   void connect(AcquisitionEngine& engine, PowerHooks power);

@@ -78,8 +78,12 @@ CameraEmulator::CameraEmulator(EmulatorOptions options) : options_(std::move(opt
 CameraEmulator::~CameraEmulator() {
   stop();            // no more DeviceReset commands or status requests...
   restart_.reset();  // ...then the restart thread, which calls into everything below
-  io_.reset();      // its thread signals the engine
+  // The I/O thread signals the engine and the engine's threads signal the
+  // I/O lines (exposure active, trigger wait): the I/O thread stops first,
+  // the engine goes, and only then the lines it may still be signalling.
+  io_->stop();
   engine_.reset();  // before the streamer and image source it uses
+  io_.reset();
   streamer_.reset();
 }
 

@@ -304,6 +304,18 @@ TEST_F(TriggerWidthExposure, EdgesGivenAheadOfTimeAreJudgedAtTheirOwnTimes) {
   EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
 }
 
+// A camera closed while a TriggerWidth exposure waits for its end edge: the
+// exposure thread ends it and signals the lines' ExposureActive as it goes,
+// so the lines must outlive the engine (they were destroyed first, and that
+// last signal crashed the process).
+TEST_F(TriggerWidthExposure, ACameraClosedDuringAnOpenExposureShutsDownCleanly) {
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  ASSERT_TRUE(camera_->engine().signal(acquisition::TriggerInput::Line1, true, camera_->clock().now_ns() + 5'000'000));
+  std::this_thread::sleep_for(30ms);  // exposing, no end edge yet
+  camera_.reset();
+  SUCCEED();
+}
+
 TEST_F(EmulatedCamera, SingleFrameAcquisitionEndsByItselfAndUnlocksTheRoi) {
   ASSERT_EQ(device().set("AcquisitionMode", int64_t{0}), gvcp::Status::Success);
   ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
