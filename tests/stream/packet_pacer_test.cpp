@@ -204,25 +204,19 @@ TEST(PacketPacer, TheFrameTransmissionDelayHoldsTheFirstBurst) {
   EXPECT_EQ(pacer.schedule_burst(0, 100), 5000);
 }
 
-TEST(ResendBudget, ReserveShareLimitsResendBytes) {
-  // 10 % of 125 MB/s = 12.5 bytes/us; 1 ms window, accumulation 1 -> 12500 bytes.
-  ResendBudget budget(125e6, 10, 1, 1.0);
+TEST(ResendBudget, TheFreeShareLimitsResendBytes) {
+  // 12.5 MB/s free = 12.5 bytes/us; 1 ms window, accumulation 1 -> 12500 bytes.
+  ResendBudget budget(125e6, 12.5e6, 1, 1.0);
   EXPECT_TRUE(budget.try_consume(0, 12000));
   EXPECT_FALSE(budget.try_consume(0, 1000));
   EXPECT_EQ(budget.available_at_ns(0, 1000), 40'000);  // 500 missing bytes at 12.5 B/us
   EXPECT_TRUE(budget.try_consume(40'000, 1000));
 }
 
-}  // namespace
-}  // namespace camemu::stream
-
-namespace camemu::stream {
-namespace {
-
 // A wait for more than the bucket can hold ends when the bucket is full.
 TEST(ResendBudget, AWaitForMoreThanTheCapacityEndsWhenTheBucketIsFull) {
-  // 1 % of 1 MB/s = 10 kB/s, one 10 ms window: 100 bytes of capacity.
-  ResendBudget budget(1'000'000, 1, 1, 10.0);
+  // Nothing free: the 1 % floor of 1 MB/s = 10 kB/s, one 10 ms window: 100 bytes of capacity.
+  ResendBudget budget(1'000'000, 0, 1, 10.0);
   ASSERT_TRUE(budget.try_consume(0, 100));
   EXPECT_EQ(budget.available_at_ns(0, 1000), 10'000'000);
   EXPECT_TRUE(budget.try_consume(10'000'000, 100));

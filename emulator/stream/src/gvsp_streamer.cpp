@@ -44,8 +44,8 @@ PacingSettings pacing_for(const ChannelSettings& channel, const StreamConstants&
 ResendBudget budget_for(const ChannelSettings& channel, const StreamConstants& constants) {
   const double free_bytes_per_second =
       constants.link.bytes_per_second - stream_link_bytes_per_second(channel.bandwidth_reserve_percent, constants);
-  return ResendBudget::for_free_link(constants.link.bytes_per_second, free_bytes_per_second,
-                                     channel.bandwidth_reserve_accumulation, constants.pacing.resend_budget_window_ms);
+  return ResendBudget(constants.link.bytes_per_second, free_bytes_per_second, channel.bandwidth_reserve_accumulation,
+                      constants.pacing.resend_budget_window_ms);
 }
 
 // A frame's packets as they were and are sent: with the packet size and ID
@@ -399,12 +399,11 @@ std::size_t GvspStreamer::plan_burst(int64_t now_ns, int64_t& wire_ns, int64_t& 
   const uint32_t wire_overhead = pacer_.settings().wire_overhead_bytes_per_datagram;
 
   // Resends first: a host is waiting on them, and they are few. Their link
-  // time is the bandwidth reserve's (reserve_wire_ns), not the frames'
-  // (wire_ns): the link-limited frame rate leaves the reserve (GevSCBWR)
-  // free, and the resend budget keeps resends within it. Counted on the
-  // frames' clock, every resent packet pushed the frames back: with 2 % of
-  // the packets lost, the camera fell ~2 % behind its own frame rate until
-  // its memory overflowed and hosts timed out.
+  // time is the free share's (reserve_wire_ns), not the frames' (wire_ns):
+  // the resend budget keeps them within what the frames leave of the link
+  // (budget_for). Counted on the frames' clock, every resent packet pushed
+  // the frames back: with 2 % of the packets lost, the camera fell ~2 %
+  // behind its own frame rate until its memory overflowed and hosts timed out.
   while (resend_count_ > 0) {
     ResendJob& job = resend_jobs_[resend_head_];
     const auto pop = [this] {

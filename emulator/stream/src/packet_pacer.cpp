@@ -42,22 +42,12 @@ void PacketPacer::start_frame(int64_t camera_had_it_ns, int64_t emulator_had_it_
   link_free_at_ns_ = link_free_at_ns_ == never_ns ? not_before : std::max(link_free_at_ns_, not_before);
 }
 
-ResendBudget::ResendBudget(double link_bytes_per_second, uint32_t reserve_percent, uint32_t accumulation,
+ResendBudget::ResendBudget(double link_bytes_per_second, double free_bytes_per_second, uint32_t accumulation,
                            double window_ms) {
-  const double fraction = std::max(minimum_reserve_fraction, std::min(reserve_percent, 100u) / 100.0);
-  bytes_per_ns_ = link_bytes_per_second * fraction / nanoseconds_per_second;
+  const double rate = std::max(free_bytes_per_second, link_bytes_per_second * minimum_reserve_fraction);
+  bytes_per_ns_ = rate / nanoseconds_per_second;
   capacity_bytes_ = bytes_per_ns_ * window_ms * nanoseconds_per_millisecond * std::max(1u, accumulation);
   tokens_ = capacity_bytes_;
-}
-
-ResendBudget ResendBudget::for_free_link(double link_bytes_per_second, double free_bytes_per_second,
-                                         uint32_t accumulation, double window_ms) {
-  ResendBudget budget(link_bytes_per_second, 100, accumulation, window_ms);
-  const double rate = std::max(free_bytes_per_second, link_bytes_per_second * minimum_reserve_fraction);
-  budget.bytes_per_ns_ = rate / nanoseconds_per_second;
-  budget.capacity_bytes_ = budget.bytes_per_ns_ * window_ms * nanoseconds_per_millisecond * std::max(1u, accumulation);
-  budget.tokens_ = budget.capacity_bytes_;
-  return budget;
 }
 
 void ResendBudget::refill(int64_t now_ns) {

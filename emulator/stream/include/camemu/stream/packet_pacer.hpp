@@ -72,15 +72,13 @@ class PacketPacer {
   int64_t last_burst_wire_ns_ = 0;
 };
 
-// GevSCBWR/GevSCBWRA: resends draw from a token bucket filled at the reserved
-// share of the link; unused reserve accumulates up to `accumulation` windows.
+// Resends draw from a token bucket filled at `free_bytes_per_second`, the
+// part of the link the frames leave unused (at least 1 % of the link, so
+// resends always progress); unused capacity accumulates up to `accumulation`
+// windows (GevSCBWRA).
 class ResendBudget {
  public:
-  ResendBudget(double link_bytes_per_second, uint32_t reserve_percent, uint32_t accumulation, double window_ms);
-  // Filled at `free_bytes_per_second`, the part of the link the frames leave
-  // unused (at least 1 % of it, so resends always progress).
-  static ResendBudget for_free_link(double link_bytes_per_second, double free_bytes_per_second, uint32_t accumulation,
-                                    double window_ms);
+  ResendBudget(double link_bytes_per_second, double free_bytes_per_second, uint32_t accumulation, double window_ms);
 
   // Takes `bytes` if available at `now_ns`.
   bool try_consume(int64_t now_ns, std::size_t bytes);
