@@ -288,9 +288,7 @@ bool AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
     // A TriggerWidth exposure ends with its end edge, before that edge (with
     // AnyEdge) or any later one is judged as a new frame start.
     if (open_width_ && open_width_->input == input && open_width_->end_level == level && t_ns > open_width_->trigger_ns)
-      insufficient_width = close_width_exposure_locked(std::max(open_width_->start_ns + kMinWidthExposureNs,
-                                                                 t_ns + int64_t(exposure_start_delay_ns_)))
-                               .insufficient;
+      insufficient_width = close_width_exposure_at_edge_locked(t_ns).insufficient;
     // A line resets its counters on its rising edge, acquiring or not.
     if (level && input == TriggerInput::Line1) counters_.reset_by(CounterResetSource::Line1, t_ns, counters);
     if (level && input == TriggerInput::Line3) counters_.reset_by(CounterResetSource::Line3, t_ns, counters);
@@ -336,6 +334,12 @@ void AcquisitionEngine::open_width_exposure_locked(const AcquisitionSettings& se
                                   trigger_ns + int64_t(exposure_start_delay_ns_),
                                   int64_t(frame_rate(settings.rate).readout_time_us * 1e3),
                                   int64_t(settings.exposure_overlap_max_us * 1e3)};
+}
+
+AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_at_edge_locked(int64_t end_edge_ns) {
+  // The sensor follows the end edge by the same delay as the start edge.
+  return close_width_exposure_locked(
+      std::max(open_width_->start_ns + kMinWidthExposureNs, end_edge_ns + int64_t(exposure_start_delay_ns_)));
 }
 
 AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_locked(int64_t candidate_end_ns) {
@@ -558,9 +562,7 @@ void AcquisitionEngine::acquire() {
         open_width_exposure_locked(settings, width_input, *trigger_ns);
         for (const auto& [edge_input, edge] : edges_)
           if (edge_input == width_input && edge.first == open_width_->end_level && edge.second > *trigger_ns) {
-            width_closed_early_short = close_width_exposure_locked(std::max(start_ns + kMinWidthExposureNs,
-                                                                            edge.second + int64_t(exposure_start_delay_ns_)))
-                                           .insufficient;
+            width_closed_early_short = close_width_exposure_at_edge_locked(edge.second).insufficient;
             break;
           }
       }

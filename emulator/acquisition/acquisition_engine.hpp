@@ -117,6 +117,8 @@ class AcquisitionEngine {
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.
   WidthExposureEnd close_width_exposure_locked(int64_t candidate_end_ns);
+  // The same for the end edge (the trigger line's edge) at `end_edge_ns`.
+  WidthExposureEnd close_width_exposure_at_edge_locked(int64_t end_edge_ns);
   // Opens a width exposure for a trigger at `trigger_ns` (camera time, after TriggerDelayAbs).
   void open_width_exposure_locked(const AcquisitionSettings& settings, TriggerInput input, int64_t trigger_ns);
   void queue_readout(ReadoutJob job);
