@@ -83,7 +83,8 @@ AcquisitionEngine::AcquisitionEngine(device::CameraDevice& device, emulator::Cam
       exposure_overhead_ns_(camera_config.at("sensor_timing").at("exposure_overhead_us").get<double>() * 1e3),
       tick_hz_(camera_config.at("timestamp_tick_hz").get<uint64_t>()),
       auto_functions_(device, camera_config.at("auto_functions"), images.sensor().parameters().db_per_gain_raw),
-      digital_processing_(device) {
+      digital_processing_(device),
+      sequencer_(device) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "acq-exposure");
     run();
@@ -133,6 +134,7 @@ double AcquisitionEngine::frame_period_ns(const AcquisitionSettings& settings, b
 void AcquisitionEngine::attach_features() {
   auto_functions_.attach_features();
   digital_processing_.attach_features();
+  sequencer_.attach_features();
   device_.attach("AcquisitionStart", {.changed = [this](const device::FeatureValue&) { start_command(); }});
   device_.attach("AcquisitionStop", {.changed = [this](const device::FeatureValue&) { stop_command(); }});
   device_.attach("TriggerSoftware", {.changed = [this](const device::FeatureValue&) {
@@ -533,11 +535,15 @@ void AcquisitionEngine::acquire() {
                                                             : frame_period_ns(waiting_settings);
     const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(ready_period_ns));
     if (!trigger_ns) return;
-    // The camera latches its settings at the frame start, not while it waited.
+    // The camera latches its settings at the frame start, not while it waited;
+    // the sequencer samples its lines then too (read before the device's lock:
+    // the I/O lines call into the engine and the device under their own).
+    const uint32_t lines_at_start = hooks_.line_status_all ? hooks_.line_status_all(*trigger_ns) : 0;
     const auto settings = [&] {
       std::lock_guard device_lock(device_.mutex());
       auto latched = read_settings(device_);
       latched.image.tone_curve = digital_processing_.current();
+      sequencer_.apply_at_frame_start(latched, lines_at_start);
       return latched;
     }();
     const double period_ns = frame_period_ns(settings);
@@ -744,6 +750,7 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     values.exposure_time_us = static_cast<float>(exposure_us);
     values.gain_all = settings.gain_raw;
     values.line_status_all = hooks_.line_status_all ? hooks_.line_status_all(start_ns) : 0;
+    values.sequence_set_index = static_cast<uint32_t>(settings.sequence_set);
     if (stream::append_chunks(lease.buffer(), rendered.bytes_written, settings.chunks, values) != payload_bytes)
       return reject();
   }

@@ -10,6 +10,7 @@
 #include "acquisition/auto_functions.hpp"
 #include "acquisition/digital_processing.hpp"
 #include "acquisition/sensor_image_source.hpp"
+#include "acquisition/sequencer.hpp"
 #include "camemu/stream/gvsp_streamer.hpp"
 #include "clock/camera_clock.hpp"
 #include "device/camera_device.hpp"
@@ -76,6 +77,8 @@ class AcquisitionEngine {
   void abort_acquisition();
   // Power loss: Counter1..3 start again from 0 (Basler: a power cycle resets them).
   void reset_counters();
+  // Power-up and DeviceReset: the sequence sets are lost (they are volatile).
+  void reset_sequencer() { sequencer_.reset(); }
 
   bool acquiring() const { return active_; }
   uint64_t timestamp_ticks(int64_t t_ns) const;
@@ -172,6 +175,7 @@ class AcquisitionEngine {
   CounterBank counters_;                    // Counter1..3 (chunks), guarded by mutex_
   AutoFunctions auto_functions_;            // Exposure Auto, Gain Auto (readout thread)
   DigitalProcessing digital_processing_;    // LUT and gamma
+  Sequencer sequencer_;                     // sequence sets (exposure thread, at frame starts)
   std::deque<ReadoutJob> readout_queue_;
   std::condition_variable readout_wake_;
   std::thread readout_thread_;

@@ -35,6 +35,7 @@ struct AcquisitionSettings {
   stream::ChannelSettings channel;
   stream::FrameRateSettings rate;
   CounterBank::Configs counters;  // CounterEventSource / CounterResetSource per counter
+  int sequence_set = 0;           // the sequence set the frame was made with (Sequencer)
 };
 
 AcquisitionSettings read_settings(device::CameraDevice& device);

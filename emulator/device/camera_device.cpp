@@ -424,10 +424,9 @@ Status CameraDevice::store(const FeatureDeclaration& feature, const FeatureValue
 
 Status CameraDevice::read_byte_range(uint32_t address, std::span<uint8_t> out) {
   const uint64_t end = uint64_t(address) + out.size();
-  if (address >= kXmlAddress && !xml_.empty()) {
+  if (in_xml(address)) {
     // Clients read the description in 4-byte-rounded chunks: pad with zeros.
-    const uint64_t readable_end = kXmlAddress + xml_.size() + 512;
-    if (end > readable_end) return Status::InvalidAddress;
+    if (end > xml_end(xml_.size())) return Status::InvalidAddress;
     for (size_t i = 0; i < out.size(); ++i) {
       const uint64_t offset = address - kXmlAddress + i;
       out[i] = offset < xml_.size() ? xml_[offset] : 0;
@@ -524,7 +523,7 @@ Status CameraDevice::write_memory(uint32_t address, std::span<const uint8_t> dat
   }
   if (!control_.may_write(from)) return Status::AccessDenied;
   if (address < bs::kEnd) return write_bootstrap(address, data);
-  if (address >= kXmlAddress) return Status::WriteProtect;
+  if (in_xml(address)) return Status::WriteProtect;
   return write_feature_registers(address, data);
 }
 
@@ -544,6 +543,11 @@ Status CameraDevice::write_register(uint32_t address, uint32_t value, const Peer
 void CameraDevice::install_genicam(const std::string& first_url, std::vector<uint8_t> bytes) {
   std::lock_guard lock(mutex_);
   if (first_url.size() >= bs::kUrlLength) throw std::invalid_argument("first URL longer than its register");
+  // The description is memory of its own: feature registers above
+  // kXmlAddress (the sequencer's block at 0x130000) must lie beyond it.
+  const uint64_t end = xml_end(bytes.size());
+  if (auto it = slots_.lower_bound(kXmlAddress); it != slots_.end() && it->first < end)
+    throw std::invalid_argument("GenICam description overlaps the register of " + it->second.feature->name);
   xml_ = std::move(bytes);
   set_bootstrap_string(bs::kFirstUrl, bs::kUrlLength, first_url);
 }

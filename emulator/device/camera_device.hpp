@@ -158,6 +158,10 @@ class CameraDevice {
   void init_features();
   const BootstrapRange* bootstrap_range(uint32_t address) const;
   const RegisterSlot* slot_at(uint32_t address) const;
+  // The GenICam description's memory: its bytes and the zero padding clients
+  // may read past them.
+  static uint64_t xml_end(size_t xml_bytes) { return uint64_t{kXmlAddress} + xml_bytes + 512; }
+  bool in_xml(uint32_t address) const { return !xml_.empty() && address >= kXmlAddress && address < xml_end(xml_.size()); }
   size_t selector_index(const FeatureDeclaration& feature, const std::string& selector_entry);
   Storage& storage(const FeatureDeclaration& feature);
   FeatureValue current(const FeatureDeclaration& feature, const std::string& selector_entry = "");

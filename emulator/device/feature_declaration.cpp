@@ -141,6 +141,9 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
                   !f.converter && f.chunk.empty() && !f.host_side;
   f.locked_while_streaming = item.value("locked_while_streaming", false);
   f.persist_on_device = item.value("persist", "") == "device";
+  f.in_sequence_set = item.value("sequence_set", false);
+  if (f.in_sequence_set && (f.access != Access::ReadWrite || f.type != FeatureType::Integer || f.converter || !item.contains("address")))
+    fail(f.name, "sequence_set", "only a read-write Integer with a register of its own is a sequence parameter");
   f.execution_ms = item.value("execution_ms", 0u);
   if (item.contains("command_value")) {
     if (f.type != FeatureType::Command || item.contains("bits") || f.access != Access::WriteOnly)

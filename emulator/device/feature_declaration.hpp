@@ -73,6 +73,8 @@ struct FeatureDeclaration {
   bool in_user_set = true;
   bool locked_while_streaming = false;
   bool persist_on_device = false;
+  // A sequence parameter: each sequence set holds its own value (SequenceSetStore/Load).
+  bool in_sequence_set = false;
   uint32_t execution_ms = 0;         // how long the camera takes to execute (slow commands)
   // What a Command writes to its whole register (CommandValue). Commands
   // with different values may share one write-only register.

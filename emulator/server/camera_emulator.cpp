@@ -174,6 +174,7 @@ void CameraEmulator::boot() {
   // Host-set registers (channels, heartbeat timeout) go back to their
   // power-up values with the rest (UserSets::restore_at_start).
   const auto problems = user_sets_->restore_at_start();
+  engine_->reset_sequencer();
   {
     std::lock_guard lock(startup_problems_mutex_);
     user_set_startup_problems_ = problems;

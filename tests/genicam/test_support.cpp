@@ -17,6 +17,7 @@ GenicamIdentity identity_with_chunk_layouts() {
       {"PayloadCRC16", {0x0A5A0011, 0, 4, false}},
       {"ExposureTime", {0x0A5A0013, 0, 4, false, false, true}},
       {"GainAll", {0x0A5A0014, 0, 4, false, false, true}},
+      {"SequenceSetIndex", {0x0A5A0016, 0, 4, false}},
       // The image info chunk: several values in one chunk, some in parts of a word.
       {"Stride", {0x0A5A00FF, 0, 4, false}},
       {"OffsetY", {0x0A5A00FF, 4, 4, false, false, false, std::pair<unsigned, unsigned>(0, 15)}},

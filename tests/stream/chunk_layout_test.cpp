@@ -75,6 +75,7 @@ TEST(ChunkLayout, ValueChunksCarryBaslersChunkIdsAndSigns) {
   EXPECT_EQ(catalog[ChunkKind::line_status_all].chunk_id, 0x52D2D1D9u);
   EXPECT_EQ(catalog[ChunkKind::trigger_input_counter].chunk_id, 0xD76F84DBu);
   EXPECT_EQ(catalog[ChunkKind::payload_crc16].chunk_id, 0xD9F273DBu);
+  EXPECT_EQ(catalog[ChunkKind::sequence_set_index].chunk_id, 0xA8DC53E0u);
   EXPECT_TRUE(catalog[ChunkKind::exposure_time].is_signed);
   EXPECT_EQ(catalog[ChunkKind::exposure_time].type, ChunkValueType::integer);
   EXPECT_TRUE(catalog[ChunkKind::gain_all].is_signed);
@@ -87,8 +88,8 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   const ChunkSelection selection = all_chunks();
   const uint64_t total = chunked_payload_bytes(image_bytes, selection);
   // 16 padded image + 8 trailer, the 20-byte image info chunk + 8, then
-  // 8+4+4+4+4+4+4 data and 7 trailers.
-  EXPECT_EQ(total, 16u + 8u + 28u + 32u + 7u * 8u);
+  // 8+4+4+4+4+4+4+4 data and 8 trailers.
+  EXPECT_EQ(total, 16u + 8u + 28u + 36u + 8u * 8u);
 
   std::vector<uint8_t> payload(total, 0xEE);
   for (std::size_t i = 0; i < image_bytes; ++i) payload[i] = static_cast<uint8_t>(i + 1);
@@ -99,6 +100,7 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   values.gain_all = -2;  // GainRaw's register is signed on Basler's cameras
   values.line_status_all = 0b101;
   values.trigger_input_counter = 12;
+  values.sequence_set_index = 5;
   values.image = {1536, 16, 8, 1024, 500, 0, 4095, 0x010C0006};
   ASSERT_EQ(append_chunks(payload, image_bytes, selection, values), total);
 
@@ -138,6 +140,7 @@ TEST(ChunkLayout, ImageIsTheFirstChunkAndValuesParseBackFromTheEnd) {
   EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::gain_all), -2.0);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::line_status_all), 5u);
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::trigger_input_counter), 12u);
+  EXPECT_EQ(read_chunk_integer(payload, ChunkKind::sequence_set_index), 5u);
   // ExposureTimeRaw: whole microseconds, rounded.
   EXPECT_EQ(read_chunk_integer(payload, ChunkKind::exposure_time), 5001u);
   EXPECT_DOUBLE_EQ(*read_chunk_float(payload, ChunkKind::exposure_time), 5001.0);

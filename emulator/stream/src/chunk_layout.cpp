@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::array<std::string_view, chunk_kind_count> selector_names = {
     "Image", "Timestamp", "Framecounter", "ExposureTime", "GainAll", "LineStatusAll", "Triggerinputcounter",
-    "PayloadCRC16"};
+    "SequenceSetIndex", "PayloadCRC16"};
 constexpr std::size_t max_value_bytes = 8;
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("stream.json chunks: " + what); }
@@ -90,6 +90,7 @@ uint64_t value_of(ChunkKind kind, const ChunkValues& values, const ChunkDescript
     case ChunkKind::gain_all: return static_cast<uint32_t>(values.gain_all);
     case ChunkKind::line_status_all: return values.line_status_all;
     case ChunkKind::trigger_input_counter: return values.trigger_input_counter;
+    case ChunkKind::sequence_set_index: return values.sequence_set_index;
     case ChunkKind::image:
     case ChunkKind::payload_crc16: return 0;
   }

@@ -25,9 +25,10 @@ enum class ChunkKind : uint8_t {
   gain_all,
   line_status_all,
   trigger_input_counter,
+  sequence_set_index,
   payload_crc16,
 };
-inline constexpr std::size_t chunk_kind_count = 8;
+inline constexpr std::size_t chunk_kind_count = 9;
 
 inline constexpr std::size_t chunk_trailer_bytes = 8;  // id (4) + length (4), big-endian
 inline constexpr std::size_t chunk_trailer_id_offset = 0;
@@ -108,6 +109,7 @@ struct ChunkValues {
   int32_t gain_all = 0;
   uint32_t line_status_all = 0;
   uint32_t trigger_input_counter = 0;
+  uint32_t sequence_set_index = 0;
 };
 
 // Whole payload size (image chunk, image info chunk and the enabled chunks)

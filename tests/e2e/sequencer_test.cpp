@@ -1,0 +1,145 @@
+// The sequencer through Aravis: sets stored over GigE Vision, frames made with
+// them in turn (read back from the ExposureTime, GainAll and SequenceSetIndex
+// chunks), the refusals while it is on, and sets lost at a power cycle.
+#include "io_fixture.hpp"
+
+namespace camemu::e2e {
+namespace {
+
+class SequencerTest : public IoE2eTest {
+ protected:
+  // Stores ExposureTimeAbs / GainRaw / SequenceSetExecutions in set `index`.
+  void store_set(int64_t index, double exposure_us, int64_t gain_raw, int64_t executions = 1) {
+    ASSERT_TRUE(camera().set_float("ExposureTimeAbs", exposure_us)) << camera().last_error();
+    ASSERT_TRUE(camera().set_integer("GainRaw", gain_raw)) << camera().last_error();
+    ASSERT_TRUE(camera().set_integer("SequenceSetExecutions", executions)) << camera().last_error();
+    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
+    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  }
+
+  void enable_chunks() {
+    ASSERT_TRUE(camera().set_boolean("ChunkModeActive", true)) << camera().last_error();
+    for (const char* chunk : {"ExposureTime", "GainAll", "SequenceSetIndex"}) {
+      ASSERT_TRUE(camera().set_string("ChunkSelector", chunk)) << camera().last_error();
+      ASSERT_TRUE(camera().set_boolean("ChunkEnable", true)) << camera().last_error();
+    }
+  }
+
+  struct FrameSet {
+    int64_t index = -1, gain = -1;
+    double exposure_us = -1;
+  };
+  // The set of each of the next `count` frames, from their chunks.
+  std::vector<FrameSet> next_frames(int count) {
+    std::vector<FrameSet> sets;
+    for (const auto& frame : camera().pop_frames(count, 2s, {"ChunkSequenceSetIndex", "ChunkGainAll", "ChunkExposureTime"})) {
+      EXPECT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
+      FrameSet set;
+      if (frame.chunks.count("ChunkSequenceSetIndex")) set.index = frame.chunks.at("ChunkSequenceSetIndex");
+      if (frame.chunks.count("ChunkGainAll")) set.gain = frame.chunks.at("ChunkGainAll");
+      if (frame.float_chunks.count("ChunkExposureTime")) set.exposure_us = frame.float_chunks.at("ChunkExposureTime");
+      sets.push_back(set);
+    }
+    return sets;
+  }
+};
+
+TEST_F(SequencerTest, AutoModeMakesEachFrameWithItsSetAndLeavesTheActiveValuesAlone) {
+  start_camemu("127.0.0.59");
+  open_camera();
+  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+  store_set(0, 1000, 0);
+  store_set(1, 3000, 100, 2);
+  // The active values while the sequencer runs.
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 5000)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("GainRaw", 10)) << camera().last_error();
+  enable_chunks();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+
+  // While it is on, neither the sets' parameters nor its configuration change.
+  EXPECT_FALSE(camera().set_float("ExposureTimeAbs", 2000));
+  EXPECT_FALSE(camera().set_integer("GainRaw", 20));
+  EXPECT_FALSE(camera().set_integer("SequenceSetTotalNumber", 3));
+  EXPECT_FALSE(camera().execute("SequenceSetStore"));
+  EXPECT_FALSE(camera().set_string("ExposureAuto", "Continuous"));
+
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  const auto sets = next_frames(6);
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+  ASSERT_EQ(sets.size(), 6u);
+  // Set 0 once, set 1 twice (its SequenceSetExecutions), again and again.
+  const int64_t expected_index[] = {0, 1, 1, 0, 1, 1};
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    SCOPED_TRACE("frame " + std::to_string(i));
+    EXPECT_EQ(sets[i].index, expected_index[i]);
+    EXPECT_EQ(sets[i].gain, expected_index[i] == 0 ? 0 : 100);
+    EXPECT_DOUBLE_EQ(sets[i].exposure_us, expected_index[i] == 0 ? 1000 : 3000);
+  }
+
+  // Off again: the active values are those from before, and set 1 loads.
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", false)) << camera().last_error();
+  EXPECT_EQ(camera().get_float("ExposureTimeAbs"), 5000);
+  EXPECT_EQ(camera().get_integer("GainRaw"), 10);
+  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 1)) << camera().last_error();
+  ASSERT_TRUE(camera().execute("SequenceSetLoad")) << camera().last_error();
+  EXPECT_EQ(camera().get_float("ExposureTimeAbs"), 3000);
+  EXPECT_EQ(camera().get_integer("GainRaw"), 100);
+  EXPECT_EQ(camera().get_integer("SequenceSetExecutions"), 2);
+}
+
+TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
+  start_camemu("127.0.0.60");
+  open_camera();
+  trigger_on("Software", "RisingEdge");
+  store_set(0, 1000, 0);
+  store_set(1, 2000, 50);
+  enable_chunks();
+  ASSERT_TRUE(camera().set_string("SequenceAdvanceMode", "FreeSelection")) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  for (const bool high : {true, false, true}) {
+    SCOPED_TRACE(high ? "Line1 high" : "Line1 low");
+    ASSERT_EQ(api().put("/api/v1/io/Line1", {{"volts", high ? 24 : 0}}).status, 200);
+    std::this_thread::sleep_for(50ms);  // past the opto-coupler's delay and the debouncer
+    ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+    const auto sets = next_frames(1);
+    ASSERT_EQ(sets.size(), 1u);
+    EXPECT_EQ(sets[0].index, high ? 1 : 0);
+    EXPECT_DOUBLE_EQ(sets[0].exposure_us, high ? 2000 : 1000);
+    EXPECT_EQ(camera().get_integer("SequenceCurrentSet"), high ? 1 : 0);
+    std::this_thread::sleep_for(100ms);  // the sensor is ready for the next trigger
+  }
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+}
+
+TEST_F(SequencerTest, EnablingNeedsTheAutoFunctionsOffAndAPowerCycleLosesTheSets) {
+  start_camemu("127.0.0.62");
+  open_camera();
+  ASSERT_TRUE(camera().set_string("ExposureAuto", "Continuous")) << camera().last_error();
+  EXPECT_FALSE(camera().set_boolean("SequenceEnable", true)) << "enabled with Exposure Auto on";
+  ASSERT_TRUE(camera().set_string("ExposureAuto", "Off")) << camera().last_error();
+  const double default_exposure = *camera().get_float("ExposureTimeAbs");
+  store_set(1, default_exposure + 1234, 0);
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+
+  // Off and on again through the bench API: the camera boots without the sets.
+  camera_.reset();
+  ASSERT_EQ(api().put("/api/v1/io/power", {{"poe", false}, {"aux_volts", 10}}).status, 200);
+  ASSERT_EQ(api().put("/api/v1/io/power", {{"aux_volts", 12}}).status, 200);
+  std::unique_ptr<AravisCamera> reopened;
+  for (int attempt = 0; attempt < 50 && !(reopened && reopened->ok()); ++attempt) {
+    std::this_thread::sleep_for(100ms);
+    reopened = std::make_unique<AravisCamera>(camemu_->address());
+  }
+  ASSERT_TRUE(reopened && reopened->ok()) << "the camera did not come back after the power cycle";
+  camera_ = std::move(reopened);
+  EXPECT_EQ(camera().get_boolean("SequenceEnable"), false);
+  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 1)) << camera().last_error();
+  ASSERT_TRUE(camera().execute("SequenceSetLoad")) << camera().last_error();
+  EXPECT_EQ(camera().get_float("ExposureTimeAbs"), default_exposure) << "set 1 survived the power cycle";
+}
+
+}  // namespace
+}  // namespace camemu::e2e
