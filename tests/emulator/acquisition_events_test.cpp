@@ -269,6 +269,8 @@ TEST_F(TriggerWidthExposure, ManualOverlapAcceptsTriggersThatLongBeforeTheReadou
 // so a trigger inside it is an overtrigger and one after it is taken.
 TEST_F(TriggerWidthExposure, AutomaticOverlapWaitsForTheReadoutToEnd) {
   EXPECT_EQ(device().get_enum("ExposureOverlapTimeMode"), "Automatic");
+  // The promised shortest pulse means nothing here: it is locked.
+  EXPECT_EQ(device().set("ExposureOverlapTimeMaxAbs", 10000.0), gvcp::Status::AccessDenied);
   ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
   const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
   ASSERT_TRUE(pulse(rise1, fall1));
