@@ -547,6 +547,12 @@ void AcquisitionEngine::acquire() {
       return latched;
     }();
     const double period_ns = frame_period_ns(settings);
+    if (settings.sequence_set >= 0 && !(settings.trigger_width_exposure && settings.frame_start.enabled)) {
+      // Readiness was judged with the active exposure; the set's own (longer
+      // perhaps) decides when the sensor can take the next trigger.
+      std::lock_guard lock(mutex_);
+      ready_ns_ = std::max(ready_ns_, *trigger_ns + int64_t(frame_period_ns(settings, true)));
+    }
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
     const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
@@ -750,7 +756,7 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     values.exposure_time_us = static_cast<float>(exposure_us);
     values.gain_all = settings.gain_raw;
     values.line_status_all = hooks_.line_status_all ? hooks_.line_status_all(start_ns) : 0;
-    values.sequence_set_index = static_cast<uint32_t>(settings.sequence_set);
+    values.sequence_set_index = static_cast<uint32_t>(std::max(settings.sequence_set, 0));
     if (stream::append_chunks(lease.buffer(), rendered.bytes_written, settings.chunks, values) != payload_bytes)
       return reject();
   }

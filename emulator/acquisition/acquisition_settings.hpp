@@ -35,7 +35,7 @@ struct AcquisitionSettings {
   stream::ChannelSettings channel;
   stream::FrameRateSettings rate;
   CounterBank::Configs counters;  // CounterEventSource / CounterResetSource per counter
-  int sequence_set = 0;           // the sequence set the frame was made with (Sequencer)
+  int sequence_set = -1;          // the sequence set the frame was made with (Sequencer); -1: off
 };
 
 AcquisitionSettings read_settings(device::CameraDevice& device);

@@ -28,7 +28,7 @@ int line_number(const std::string& entry) { return entry == "Line1" ? 1 : entry 
 
 bool is_applied_to_frames(const std::string& name) {
   return name == "ExposureTimeRaw" || name == "GainRaw" || name == "BlackLevelRaw" || name == "DigitalShift" ||
-         name == "SequenceSetExecutions";
+         name == "AcquisitionFrameRateEnable" || name == "AcquisitionFrameRateAbs" || name == "SequenceSetExecutions";
 }
 }  // namespace
 
@@ -178,8 +178,14 @@ void Sequencer::apply_at_frame_start(AcquisitionSettings& settings, uint32_t lin
   const Values& set = sets_.at(static_cast<std::size_t>(index));
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const std::string& name = parameters_[i]->name;
+    if (name == "AcquisitionFrameRateAbs") {
+      settings.rate.acquisition_frame_rate_hz = std::get<double>(set[i]);
+      continue;
+    }
     const int64_t value = std::get<int64_t>(set[i]);
-    if (name == "ExposureTimeRaw") {
+    if (name == "AcquisitionFrameRateEnable") {
+      settings.rate.acquisition_frame_rate_enable = value != 0;
+    } else if (name == "ExposureTimeRaw") {
       settings.exposure_us = static_cast<double>(value) * exposure_us_per_raw_;
       settings.rate.exposure_time_us = settings.exposure_us;
     } else if (name == "GainRaw") {

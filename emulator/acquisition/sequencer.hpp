@@ -12,9 +12,8 @@
 //    before: the sets act on the frames only, so turning it off brings nothing
 //    back because nothing was overwritten.
 //  - The sets are volatile: power-up and DeviceReset lose them (reset()).
-// Not here yet: ROI, pixel format, binning and frame rate as sequence
-// parameters (Basler's sets hold them too; they change a frame's payload or
-// timing), and Basler's lock of the parameters in the XML (clients see the
+// Not here yet: ROI, pixel format and binning as sequence parameters
+// (Basler's sets hold them too; they change a frame's payload), and Basler's lock of the parameters in the XML (clients see the
 // refusal only when they write).
 #include "acquisition/acquisition_settings.hpp"
 #include "acquisition/sequence_advance.hpp"

@@ -88,6 +88,32 @@ TEST_F(SequencerTest, AutoModeMakesEachFrameWithItsSetAndLeavesTheActiveValuesAl
   EXPECT_EQ(camera().get_integer("SequenceSetExecutions"), 2);
 }
 
+TEST_F(SequencerTest, EachSetsFrameRateTimesTheFrameAfterIt) {
+  start_camemu("127.0.0.63");
+  open_camera();
+  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
+  const double rate_hz[] = {50, 10};
+  for (int64_t index : {0, 1}) {
+    ASSERT_TRUE(camera().set_frame_rate(rate_hz[index])) << camera().last_error();
+    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
+    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  }
+  ASSERT_TRUE(camera().set_boolean("AcquisitionFrameRateEnable", false)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  const auto frames = camera().pop_frames(5, 2s);
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+  ASSERT_EQ(frames.size(), 5u);
+  // Sets 0, 1, 0, 1, 0: each frame starts its own set's period after the one before.
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    SCOPED_TRACE("frame " + std::to_string(i));
+    const double period_ms = (static_cast<double>(frames[i].timestamp_ns) - static_cast<double>(frames[i - 1].timestamp_ns)) / 1e6;
+    EXPECT_NEAR(period_ms, 1000.0 / rate_hz[(i - 1) % 2], 0.5);
+  }
+}
+
 TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
   start_camemu("127.0.0.60");
   open_camera();
