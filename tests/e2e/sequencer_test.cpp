@@ -114,6 +114,31 @@ TEST_F(SequencerTest, EachSetsFrameRateTimesTheFrameAfterIt) {
   }
 }
 
+TEST_F(SequencerTest, ATriggerDuringASetsLongerExposureIsAnOvertrigger) {
+  start_camemu("127.0.0.64");
+  open_camera();
+  trigger_on("Software", "RisingEdge", 1000);
+  store_set(0, 1000, 0);
+  store_set(1, 200000, 0);
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // set 0: 1 ms
+  ASSERT_TRUE(camera().pop(2s));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(camera().execute("ClearLastError")) << camera().last_error();
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // set 1: 200 ms
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(camera().get_string("LastError"), "NoError");
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // while set 1 exposes
+  EXPECT_EQ(camera().get_string("LastError"), "Overtrigger")
+      << "the sensor was taken as ready after the active 1 ms exposure, not the set's 200 ms";
+  EXPECT_TRUE(camera().pop(2s));
+  EXPECT_FALSE(camera().pop(500ms)) << "the overtrigger made a frame";
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+}
+
 TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
   start_camemu("127.0.0.60");
   open_camera();
