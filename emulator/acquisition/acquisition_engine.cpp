@@ -311,7 +311,7 @@ bool AcquisitionEngine::signal(TriggerInput input, bool level, int64_t t_ns) {
         overtrigger = true;
       } else {
         const int64_t trigger_ns = t_ns + (delayed ? int64_t(frame_start.delay_us * 1e3) : 0);
-        frame_triggers_.push_back({trigger_ns, input});
+        frame_triggers_.push_back({trigger_ns, input, t_ns});
         if (settings.trigger_width_exposure) open_width_exposure_locked(settings, input, trigger_ns);
         taken = true;
       }
@@ -433,14 +433,14 @@ bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& 
 }
 
 std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns,
-                                                              int64_t period_ns) {
+                                                              int64_t free_run_period_ns, int64_t period_ns) {
   const auto& trigger = settings.frame_start;
   if (!trigger.enabled) {
     // Free run keeps its camera-time grid even when this thread runs late;
     // only when it fell more than a period behind are whole periods skipped.
     const int64_t now = clock_.now_ns();
     int64_t start = next_free_run_ns;
-    if (start < now - period_ns) start += (now - start) / period_ns * period_ns;
+    if (start < now - free_run_period_ns) start += (now - start) / free_run_period_ns * free_run_period_ns;
     std::lock_guard lock(mutex_);
     // The sensor is ready again after its own period; the frame-rate cap
     // only paces free run and must not reject a later trigger.
@@ -486,6 +486,25 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
   return start;
 }
 
+void AcquisitionEngine::settle_readiness_for_sequence_set(int64_t ready_ns) {
+  std::optional<int64_t> overtrigger_ns;
+  {
+    std::lock_guard lock(mutex_);
+    ready_ns_ = ready_ns;
+    // A trigger taken between the frame start and this latch was judged with
+    // the active settings' readiness: one that came before the set's is an
+    // overtrigger after all.
+    if (!frame_triggers_.empty() && frame_triggers_.front().edge_ns < ready_ns_) {
+      overtrigger_ns = frame_triggers_.front().edge_ns;
+      frame_triggers_.pop_front();
+      ++stats_.overtriggers;
+    }
+  }
+  if (!overtrigger_ns) return;
+  device_.force("LastError", last_error_value("Overtrigger"));
+  emit_event(event_id::frame_start_overtrigger, *overtrigger_ns);
+}
+
 std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_width_exposure_end(int64_t trigger_ns) {
   std::unique_lock lock(mutex_);
   const uint64_t generation = generation_;
@@ -515,6 +534,7 @@ void AcquisitionEngine::acquire() {
   // later frame, so no line can have moved past them (which would clip the
   // first ExposureActive pulse).
   int64_t next_free_run_ns = clock_.now_ns() + kFirstFreeRunLeadNs;
+  int64_t last_period_ns = 0;  // the last frame's, when a sequence set gave it
   {
     // A new acquisition starts with a sensor that finished its last frame.
     std::lock_guard lock(mutex_);
@@ -533,12 +553,19 @@ void AcquisitionEngine::acquire() {
     const bool waiting_width_controlled = waiting_settings.trigger_width_exposure && waiting_settings.frame_start.enabled;
     const double ready_period_ns = waiting_width_controlled ? 1e9 / frame_rate(waiting_settings.rate).link_fps
                                                             : frame_period_ns(waiting_settings);
-    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, int64_t(ready_period_ns));
+    // A sequence set's frame rate spaces its frame from the next: the grid
+    // goes on with the last frame's period.
+    const int64_t free_run_period_ns = last_period_ns > 0 ? last_period_ns : int64_t(ready_period_ns);
+    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, free_run_period_ns, int64_t(ready_period_ns));
     if (!trigger_ns) return;
     // The camera latches its settings at the frame start, not while it waited;
     // the sequencer samples its lines then too (read before the device's lock:
     // the I/O lines call into the engine and the device under their own).
-    const uint32_t lines_at_start = hooks_.line_status_all ? hooks_.line_status_all(*trigger_ns) : 0;
+    // Never at a time still to come (free run's next start, a trigger's
+    // delay): reading the lines moves the I/O model's clock there, and a later
+    // bench input or output change would then be dated after it.
+    const bool sample_lines = hooks_.line_status_all && sequencer_.reads_lines();
+    const uint32_t lines_at_start = sample_lines ? hooks_.line_status_all(std::min(*trigger_ns, clock_.now_ns())) : 0;
     const auto settings = [&] {
       std::lock_guard device_lock(device_.mutex());
       auto latched = read_settings(device_);
@@ -548,10 +575,9 @@ void AcquisitionEngine::acquire() {
     }();
     const double period_ns = frame_period_ns(settings);
     if (settings.sequence_set >= 0 && !(settings.trigger_width_exposure && settings.frame_start.enabled)) {
-      // Readiness was judged with the active exposure; the set's own (longer
-      // perhaps) decides when the sensor can take the next trigger.
-      std::lock_guard lock(mutex_);
-      ready_ns_ = std::max(ready_ns_, *trigger_ns + int64_t(frame_period_ns(settings, true)));
+      // Readiness was judged with the active exposure; the set's own, longer
+      // or shorter, decides when the sensor can take the next trigger.
+      settle_readiness_for_sequence_set(*trigger_ns + int64_t(frame_period_ns(settings, true)));
     }
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
@@ -635,6 +661,7 @@ void AcquisitionEngine::acquire() {
     }
     queue_readout({settings, start_ns, (end_ns - start_ns) * 1e-3, end_ns + int64_t(readout_ns), trigger_input_count, frame_count});
     next_free_run_ns = start_ns + int64_t(period_ns);
+    last_period_ns = settings.sequence_set >= 0 ? int64_t(period_ns) : 0;
     ++frames_done;
   }
   // The wanted frames are done: the acquisition ends by itself.

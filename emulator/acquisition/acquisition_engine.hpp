@@ -98,15 +98,20 @@ class AcquisitionEngine {
   static constexpr size_t kMaxQueuedReadouts = 8;
 
   struct PendingTrigger {
-    int64_t t_ns;
+    int64_t t_ns;  // the frame start: the edge plus TriggerDelayAbs
     TriggerInput input;
+    int64_t edge_ns = 0;  // when the trigger came, as readiness judges it
   };
 
   void run();
   void acquire();
   bool wait_until(int64_t camera_ns);  // false when stopped
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
-  std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns, int64_t period_ns);
+  // Free run: the start on the grid `next_free_run_ns`, whole
+  // `free_run_period_ns` later when this thread fell behind. Triggered: the
+  // next trigger; the sensor is ready again `period_ns` after it.
+  std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns,
+                                             int64_t free_run_period_ns, int64_t period_ns);
   // TriggerWidth: the exposure the trigger at `trigger_ns` opened ends with
   // its end edge, judged in signal() as it arrives (so the next frame start
   // is judged against the readiness that end gives). Waits for it; nullopt
@@ -117,6 +122,10 @@ class AcquisitionEngine {
     bool insufficient = false;  // ended before the previous readout: lengthened to it
   };
   std::optional<WidthExposureEnd> wait_for_width_exposure_end(int64_t trigger_ns);
+  // With the sequencer on: the sensor is ready again at `ready_ns`, from the
+  // frame's sequence set; a trigger already taken before then is dropped as
+  // an overtrigger.
+  void settle_readiness_for_sequence_set(int64_t ready_ns);
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.
   WidthExposureEnd close_width_exposure_locked(int64_t candidate_end_ns);

@@ -21,6 +21,20 @@ bool SequenceAdvance::active(SequenceControlSource source, uint32_t line_status_
   return false;
 }
 
+bool SequenceAdvance::reads_lines() const {
+  const auto is_line = [](SequenceControlSource source) {
+    return source == SequenceControlSource::line1 || source == SequenceControlSource::line3;
+  };
+  switch (config_.mode) {
+    case SequenceAdvanceMode::automatic: return is_line(config_.restart);
+    case SequenceAdvanceMode::controlled: return is_line(config_.restart) || is_line(config_.advance);
+    case SequenceAdvanceMode::free_selection:
+      return std::any_of(config_.address_bit_lines.begin(), config_.address_bit_lines.end(),
+                         [](int line) { return line > 0; });
+  }
+  return false;
+}
+
 void SequenceAdvance::advance() {
   current_ = (current_ + 1) % config_.total_sets;
   uses_ = 0;

@@ -41,6 +41,8 @@ class SequenceAdvance {
   void async_advance();
   void async_restart();
   int current() const { return current_; }
+  // Whether frame_start looks at the lines at all with this configuration.
+  bool reads_lines() const;
 
  private:
   bool active(SequenceControlSource source, uint32_t line_status_all) const;

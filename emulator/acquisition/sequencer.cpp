@@ -128,6 +128,9 @@ void Sequencer::attach_features() {
   const auto refuse = [this](const device::FeatureValue&) { return refuse_while_enabled(); };
   for (const char* name : kConfiguration) device_.attach_more(name, {.validate = refuse});
   for (const auto* parameter : parameters_) device_.attach_more(parameter->name, {.validate = refuse});
+  // A user set holds the sequence parameters and perhaps an auto function
+  // on: loading it would half succeed, every refused feature skipped.
+  device_.attach_more("UserSetLoad", {.validate = refuse});
   for (const char* name : kAutoFunctions) {
     const int64_t off = device_.catalog().at(name).entry_by_name("Off")->value;
     device_.attach_more(name, {.validate = [this, off](const device::FeatureValue& value) {
@@ -169,6 +172,11 @@ void Sequencer::attach_features() {
                    std::lock_guard lock(mutex_);
                    if (enabled_) advance_.async_advance();
                  }});
+}
+
+bool Sequencer::reads_lines() const {
+  std::lock_guard lock(mutex_);
+  return enabled_ && advance_.reads_lines();
 }
 
 void Sequencer::apply_at_frame_start(AcquisitionSettings& settings, uint32_t line_status_all) {

@@ -11,6 +11,7 @@
 //    are refused (ACCESS_DENIED) and keep, in the registers, the values they had
 //    before: the sets act on the frames only, so turning it off brings nothing
 //    back because nothing was overwritten.
+//  - UserSetLoad is refused too: it would load all but the sequence parameters.
 //  - The sets are volatile: power-up and DeviceReset lose them (reset()).
 // Not here yet: ROI, pixel format and binning as sequence parameters
 // (Basler's sets hold them too; they change a frame's payload), and Basler's lock of the parameters in the XML (clients see the
@@ -40,6 +41,9 @@ class Sequencer {
   // into `settings` (and its index into settings.sequence_set). Call with the
   // device's mutex held, as read_settings does.
   void apply_at_frame_start(AcquisitionSettings& settings, uint32_t line_status_all);
+  // Whether apply_at_frame_start needs the lines: the sequencer is on and a
+  // line advances, restarts or addresses it.
+  bool reads_lines() const;
 
  private:
   using Values = std::vector<device::FeatureValue>;  // one per parameters_ entry

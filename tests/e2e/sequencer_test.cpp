@@ -48,6 +48,8 @@ TEST_F(SequencerTest, AutoModeMakesEachFrameWithItsSetAndLeavesTheActiveValuesAl
   start_camemu("127.0.0.59");
   open_camera();
   ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+  // The sets hold the frame rate too: 50 fps keeps six frames in order easily.
+  ASSERT_TRUE(camera().set_frame_rate(50)) << camera().last_error();
   store_set(0, 1000, 0);
   store_set(1, 3000, 100, 2);
   // The active values while the sequencer runs.
@@ -62,6 +64,7 @@ TEST_F(SequencerTest, AutoModeMakesEachFrameWithItsSetAndLeavesTheActiveValuesAl
   EXPECT_FALSE(camera().set_integer("SequenceSetTotalNumber", 3));
   EXPECT_FALSE(camera().execute("SequenceSetStore"));
   EXPECT_FALSE(camera().set_string("ExposureAuto", "Continuous"));
+  EXPECT_FALSE(camera().execute("UserSetLoad")) << "a user set would load all but the sequence parameters";
 
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
   ASSERT_TRUE(camera().start()) << camera().last_error();
@@ -119,7 +122,8 @@ TEST_F(SequencerTest, ATriggerDuringASetsLongerExposureIsAnOvertrigger) {
   open_camera();
   trigger_on("Software", "RisingEdge", 1000);
   store_set(0, 1000, 0);
-  store_set(1, 200000, 0);
+  // Long enough that the third trigger comes during it on a busy machine too.
+  store_set(1, 2'000'000, 0);
   ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
@@ -128,15 +132,65 @@ TEST_F(SequencerTest, ATriggerDuringASetsLongerExposureIsAnOvertrigger) {
   ASSERT_TRUE(camera().pop(2s));
   std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(camera().execute("ClearLastError")) << camera().last_error();
-  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // set 1: 200 ms
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // set 1: 2 s
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(camera().get_string("LastError"), "NoError");
   ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();  // while set 1 exposes
   EXPECT_EQ(camera().get_string("LastError"), "Overtrigger")
-      << "the sensor was taken as ready after the active 1 ms exposure, not the set's 200 ms";
-  EXPECT_TRUE(camera().pop(2s));
+      << "the sensor was taken as ready after the active 1 ms exposure, not the set's 2 s";
+  EXPECT_TRUE(camera().pop(4s));
   EXPECT_FALSE(camera().pop(500ms)) << "the overtrigger made a frame";
   ASSERT_TRUE(camera().stop()) << camera().last_error();
+}
+
+TEST_F(SequencerTest, ASetsShorterExposureTakesTriggersTheActiveOneWouldRefuse) {
+  start_camemu("127.0.0.65");
+  open_camera();
+  trigger_on("Software", "RisingEdge");
+  store_set(0, 1000, 0);
+  store_set(1, 1000, 0);
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 2'000'000)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+  ASSERT_TRUE(camera().pop(2s));
+  // Well within the active 2 s exposure, long after the set's 1 ms one.
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+  EXPECT_TRUE(camera().pop(2s)) << "the second trigger was judged with the active exposure, not the set's";
+  EXPECT_EQ(camera().get_string("LastError"), "NoError");
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+}
+
+TEST_F(SequencerTest, ReadingTheAddressLinesForAFrameDoesNotPostDateLaterInputs) {
+  start_camemu("127.0.0.66");
+  open_camera();
+  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+  // Free run at 2 fps: each frame's start is decided up to 500 ms ahead.
+  ASSERT_TRUE(camera().set_frame_rate(2)) << camera().last_error();
+  store_set(0, 1000, 0);
+  store_set(1, 1000, 0);
+  ASSERT_TRUE(camera().set_string("SequenceAdvanceMode", "FreeSelection")) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  ASSERT_TRUE(camera().pop(3s));
+  std::this_thread::sleep_for(50ms);
+  const auto camera_time_ns = [&] {
+    const auto stream = api().get("/api/v1/stream");
+    EXPECT_EQ(stream.status, 200) << stream.text;
+    return static_cast<int64_t>(stream.body.value("camera_time_s", 0.0) * 1e9);
+  };
+  const int64_t before_ns = camera_time_ns();
+  ASSERT_EQ(api().put("/api/v1/io/Line1", {{"volts", 24}}).status, 200);
+  const int64_t after_ns = camera_time_ns();
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+  const auto rises = only(trace_of("Line1"), true);
+  ASSERT_EQ(rises.size(), 1u);
+  EXPECT_GE(rises[0].t_ns, before_ns - 1'000'000);
+  EXPECT_LE(rises[0].t_ns, after_ns + 1'000'000) << "the input was dated at the next frame's start, "
+                                                  << (rises[0].t_ns - after_ns) / 1e6 << " ms after it came";
 }
 
 TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {

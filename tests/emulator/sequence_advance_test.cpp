@@ -44,6 +44,22 @@ TEST(SequenceAdvance, ControlledByLine1AdvancesOnlyWhenTheLineIsHighAtTheFrameSt
   EXPECT_EQ(advance.frame_start(kLine1High), 0);
 }
 
+TEST(SequenceAdvance, ReadsTheLinesOnlyWhenALineAdvancesRestartsOrAddressesIt) {
+  SequenceAdvance advance;
+  advance.start({.mode = SequenceAdvanceMode::automatic, .total_sets = 2});
+  EXPECT_FALSE(advance.reads_lines());
+  advance.start({.mode = SequenceAdvanceMode::automatic, .total_sets = 2, .restart = SequenceControlSource::line3});
+  EXPECT_TRUE(advance.reads_lines());
+  advance.start({.mode = SequenceAdvanceMode::controlled, .total_sets = 2, .advance = SequenceControlSource::always_active});
+  EXPECT_FALSE(advance.reads_lines());
+  advance.start({.mode = SequenceAdvanceMode::controlled, .total_sets = 2, .advance = SequenceControlSource::line1});
+  EXPECT_TRUE(advance.reads_lines());
+  advance.start({.mode = SequenceAdvanceMode::free_selection, .total_sets = 2, .address_bit_lines = {1, 0}});
+  EXPECT_TRUE(advance.reads_lines());
+  advance.start({.mode = SequenceAdvanceMode::free_selection, .total_sets = 1, .address_bit_lines = {0, 0}});
+  EXPECT_FALSE(advance.reads_lines());
+}
+
 TEST(SequenceAdvance, RestartHasPriorityOverAdvance) {
   SequenceAdvance advance;
   advance.start({.mode = SequenceAdvanceMode::controlled, .total_sets = 4,
