@@ -17,6 +17,21 @@ class SequencerTest : public IoE2eTest {
     ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
   }
 
+  // A camera at `address` in free run, small frames at `frame_rate_hz`.
+  void open_in_free_run(const std::string& address, double frame_rate_hz) {
+    start_camemu(address);
+    open_camera();
+    ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
+    ASSERT_TRUE(camera().set_frame_rate(frame_rate_hz)) << camera().last_error();
+  }
+
+  // A camera at `address` whose frames start on TriggerSoftware.
+  void open_triggered(const std::string& address) {
+    start_camemu(address);
+    open_camera();
+    trigger_on("Software", "RisingEdge");
+  }
+
   void enable_chunks() {
     ASSERT_TRUE(camera().set_boolean("ChunkModeActive", true)) << camera().last_error();
     for (const char* chunk : {"ExposureTime", "GainAll", "SequenceSetIndex"}) {
@@ -45,11 +60,8 @@ class SequencerTest : public IoE2eTest {
 };
 
 TEST_F(SequencerTest, AutoModeMakesEachFrameWithItsSetAndLeavesTheActiveValuesAlone) {
-  start_camemu("127.0.0.59");
-  open_camera();
-  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
   // The sets hold the frame rate too: 50 fps keeps six frames in order easily.
-  ASSERT_TRUE(camera().set_frame_rate(50)) << camera().last_error();
+  open_in_free_run("127.0.0.59", 50);
   store_set(0, 1000, 0);
   store_set(1, 3000, 100, 2);
   // The active values while the sequencer runs.
@@ -144,9 +156,7 @@ TEST_F(SequencerTest, ATriggerDuringASetsLongerExposureIsAnOvertrigger) {
 }
 
 TEST_F(SequencerTest, ASetsShorterExposureTakesTriggersTheActiveOneWouldRefuse) {
-  start_camemu("127.0.0.65");
-  open_camera();
-  trigger_on("Software", "RisingEdge");
+  open_triggered("127.0.0.65");
   store_set(0, 1000, 0);
   store_set(1, 1000, 0);
   ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 2'000'000)) << camera().last_error();
@@ -164,11 +174,8 @@ TEST_F(SequencerTest, ASetsShorterExposureTakesTriggersTheActiveOneWouldRefuse) 
 }
 
 TEST_F(SequencerTest, ReadingTheAddressLinesForAFrameDoesNotPostDateLaterInputs) {
-  start_camemu("127.0.0.66");
-  open_camera();
-  ASSERT_TRUE(camera().set_roi(256, 64)) << camera().last_error();
   // Free run at 2 fps: each frame's start is decided up to 500 ms ahead.
-  ASSERT_TRUE(camera().set_frame_rate(2)) << camera().last_error();
+  open_in_free_run("127.0.0.66", 2);
   store_set(0, 1000, 0);
   store_set(1, 1000, 0);
   ASSERT_TRUE(camera().set_string("SequenceAdvanceMode", "FreeSelection")) << camera().last_error();
@@ -194,9 +201,7 @@ TEST_F(SequencerTest, ReadingTheAddressLinesForAFrameDoesNotPostDateLaterInputs)
 }
 
 TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
-  start_camemu("127.0.0.60");
-  open_camera();
-  trigger_on("Software", "RisingEdge");
+  open_triggered("127.0.0.60");
   store_set(0, 1000, 0);
   store_set(1, 2000, 50);
   enable_chunks();
