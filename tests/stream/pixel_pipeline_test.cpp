@@ -256,6 +256,29 @@ TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
   }
 }
 
+// Mono8 rows are written with non-temporal vector stores where the CPU has
+// them, from the first 32-byte boundary of the output: the result must not
+// depend on where the payload starts, nor write outside the image.
+TEST(PixelPipeline, Mono8MatchesTheDefinitionWhereverTheOutputStarts) {
+  Sensor sensor(203, 3);
+  for (std::size_t i = 0; i < sensor.pixels.size(); ++i)
+    sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 12);  // includes values > 4095
+  std::vector<uint16_t> values;
+  for (const uint16_t value : sensor.pixels) values.push_back(std::min<uint16_t>(value, 0xFFF));
+  const std::vector<uint8_t> expected = encode_by_definition(values, PixelFormat::mono8);
+  constexpr std::size_t kGuard = 64;
+  for (std::size_t start = 0; start < 32; ++start) {
+    SCOPED_TRACE("output at +" + std::to_string(start));
+    alignas(64) static std::array<uint8_t, 203 * 3 + 2 * kGuard> memory;
+    memory.fill(0xEE);
+    const std::span<uint8_t> out(memory.data() + kGuard + start, expected.size());
+    ASSERT_EQ(render_image(sensor.view(), settings_for(203, 3, PixelFormat::mono8), 0, out).status, PipelineStatus::ok);
+    EXPECT_TRUE(std::equal(out.begin(), out.end(), expected.begin()));
+    EXPECT_TRUE(std::all_of(memory.begin(), memory.begin() + kGuard + start, [](uint8_t b) { return b == 0xEE; }));
+    EXPECT_TRUE(std::all_of(out.data() + out.size(), memory.data() + memory.size(), [](uint8_t b) { return b == 0xEE; }));
+  }
+}
+
 // The image as the camera defines it, pixel by pixel, written independently of
 // the pipeline: each binned pixel combines, column by column, its bin of
 // sensor rows (BinningVerticalMode), then those column results

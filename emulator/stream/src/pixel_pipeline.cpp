@@ -7,6 +7,13 @@
 
 #include "camemu/stream/byte_order.hpp"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CAMEMU_STREAMING_MONO8 1
+#else
+#define CAMEMU_STREAMING_MONO8 0
+#endif
+
 namespace camemu::stream {
 namespace {
 
@@ -231,6 +238,40 @@ bool rows_independent(const ImageSettings& settings) {
   return settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;
 }
 
+#if CAMEMU_STREAMING_MONO8
+// Mono8 rows go into frame memory far larger than the caches, which the sender
+// reads only after the rest of the frame (and the next frame's scene and
+// fixed pattern) went through them. Non-temporal stores skip reading each
+// line in before it is overwritten (the read-for-ownership).
+__attribute__((target("avx2"))) void convert_row_mono8_streaming(const uint16_t* __restrict sensor_row, uint32_t width,
+                                                                 uint8_t* __restrict out) {
+  constexpr uint32_t vector_bytes = 32;
+  uint32_t i = 0;
+  const auto scalar = [&](uint32_t end) {
+    for (; i < end; ++i) out[i] = static_cast<uint8_t>(std::min<uint16_t>(sensor_row[i] >> mono8_shift, 255));
+  };
+  const uint32_t misalignment = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(out) % vector_bytes);
+  scalar(std::min(width, misalignment == 0 ? 0 : vector_bytes - misalignment));
+  for (; i + vector_bytes <= width; i += vector_bytes) {
+    const __m256i low = _mm256_srli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(sensor_row + i)), mono8_shift);
+    const __m256i high =
+        _mm256_srli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(sensor_row + i + 16)), mono8_shift);
+    // Saturating pack (values above 4095 give 255), per 128-bit half: the
+    // permute puts the halves back in pixel order.
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(low, high), 0xD8);
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(out + i), packed);
+  }
+  scalar(width);
+  // Ordered before whatever hands the frame to another thread.
+  _mm_sfence();
+}
+
+const bool kHasAvx2 = [] {
+  __builtin_cpu_init();  // may run before libgcc's own initialiser
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+
 CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width,
                                             uint8_t* __restrict out) {
   // min(v, 4095) >> 4 == min(v >> 4, 255): shift first so the clamp is a
@@ -292,6 +333,12 @@ void convert_row_through_curve(PixelFormat format, const ToneCurve& curve, const
 void convert_row(PixelFormat format, const uint16_t* sensor_row, uint32_t width, uint8_t* out) {
   switch (format) {
     case PixelFormat::mono8:
+#if CAMEMU_STREAMING_MONO8
+      if (kHasAvx2) {
+        convert_row_mono8_streaming(sensor_row, width, out);
+        break;
+      }
+#endif
       convert_row_mono8(sensor_row, width, out);
       break;
     case PixelFormat::mono12:
