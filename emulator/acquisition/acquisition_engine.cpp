@@ -433,7 +433,8 @@ bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& 
 }
 
 std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns,
-                                                              int64_t free_run_period_ns, int64_t period_ns) {
+                                                              int64_t free_run_period_ns, int64_t period_ns,
+                                                              bool set_decides_readiness) {
   const auto& trigger = settings.frame_start;
   if (!trigger.enabled) {
     // Free run keeps its camera-time grid even when this thread runs late;
@@ -479,8 +480,11 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
     frame_triggers_.pop_front();
   }
   // Decided under the same lock a new trigger is judged with: no gap for an
-  // early trigger to slip through as a valid one.
-  ready_ns_ = std::max(ready_ns_, start + period_ns);
+  // early trigger to slip through as a valid one. With the sequencer on, the
+  // frame's set is not known yet: a trigger meanwhile is taken and judged
+  // when it is (settle_readiness_for_sequence_set), rather than refused by
+  // the active settings' readiness.
+  ready_ns_ = std::max(ready_ns_, set_decides_readiness ? start : start + period_ns);
   lock.unlock();
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(false, start);
   return start;
@@ -495,8 +499,10 @@ void AcquisitionEngine::settle_readiness_for_sequence_set(int64_t ready_ns) {
     // the active settings' readiness: one that came before the set's is an
     // overtrigger after all.
     if (!frame_triggers_.empty() && frame_triggers_.front().edge_ns < ready_ns_) {
-      overtrigger_ns = frame_triggers_.front().edge_ns;
+      const PendingTrigger dropped = frame_triggers_.front();
       frame_triggers_.pop_front();
+      if (open_width_ && open_width_->trigger_ns == dropped.t_ns) open_width_.reset();
+      overtrigger_ns = dropped.edge_ns;
       ++stats_.overtriggers;
     }
   }
@@ -556,7 +562,9 @@ void AcquisitionEngine::acquire() {
     // A sequence set's frame rate spaces its frame from the next: the grid
     // goes on with the last frame's period.
     const int64_t free_run_period_ns = last_period_ns > 0 ? last_period_ns : int64_t(ready_period_ns);
-    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, free_run_period_ns, int64_t(ready_period_ns));
+    const bool set_decides_readiness = sequencer_.enabled() && !waiting_width_controlled;
+    const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, free_run_period_ns,
+                                                int64_t(ready_period_ns), set_decides_readiness);
     if (!trigger_ns) return;
     // The camera latches its settings at the frame start, not while it waited;
     // the sequencer samples its lines then too (read before the device's lock:
@@ -578,6 +586,10 @@ void AcquisitionEngine::acquire() {
       // Readiness was judged with the active exposure; the set's own, longer
       // or shorter, decides when the sensor can take the next trigger.
       settle_readiness_for_sequence_set(*trigger_ns + int64_t(frame_period_ns(settings, true)));
+    } else if (set_decides_readiness && settings.frame_start.enabled) {
+      // No set after all (ExposureMode changed meanwhile): the period judged
+      // with while waiting.
+      settle_readiness_for_sequence_set(*trigger_ns + int64_t(ready_period_ns));
     }
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);

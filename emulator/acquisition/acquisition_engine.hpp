@@ -109,9 +109,11 @@ class AcquisitionEngine {
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
   // Free run: the start on the grid `next_free_run_ns`, whole
   // `free_run_period_ns` later when this thread fell behind. Triggered: the
-  // next trigger; the sensor is ready again `period_ns` after it.
+  // next trigger; the sensor is ready again `period_ns` after it, or, when
+  // `set_decides_readiness` (the sequencer is on), not before the trigger
+  // until settle_readiness_for_sequence_set says when.
   std::optional<int64_t> next_exposure_start(const AcquisitionSettings& settings, int64_t next_free_run_ns,
-                                             int64_t free_run_period_ns, int64_t period_ns);
+                                             int64_t free_run_period_ns, int64_t period_ns, bool set_decides_readiness);
   // TriggerWidth: the exposure the trigger at `trigger_ns` opened ends with
   // its end edge, judged in signal() as it arrives (so the next frame start
   // is judged against the readiness that end gives). Waits for it; nullopt
@@ -124,7 +126,7 @@ class AcquisitionEngine {
   std::optional<WidthExposureEnd> wait_for_width_exposure_end(int64_t trigger_ns);
   // With the sequencer on: the sensor is ready again at `ready_ns`, from the
   // frame's sequence set; a trigger already taken before then is dropped as
-  // an overtrigger.
+  // an overtrigger (with the TriggerWidth exposure it opened, if any).
   void settle_readiness_for_sequence_set(int64_t ready_ns);
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.

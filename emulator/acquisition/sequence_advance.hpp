@@ -12,7 +12,9 @@ namespace camemu::acquisition {
 enum class SequenceAdvanceMode { automatic, controlled, free_selection };
 
 // SequenceControlSource: what restarts or advances the sequence at a frame
-// start. A line is sampled at the frame start (high = act).
+// start. A line is sampled when the frame is decided (high = act): at its
+// start, or before it when the start is still to come (free run's next
+// frame, TriggerDelayAbs), as the engine latches a frame's settings then.
 enum class SequenceControlSource { disabled, always_active, line1, line3 };
 
 struct SequenceAdvanceConfig {

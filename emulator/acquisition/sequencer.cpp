@@ -174,6 +174,11 @@ void Sequencer::attach_features() {
                  }});
 }
 
+bool Sequencer::enabled() const {
+  std::lock_guard lock(mutex_);
+  return enabled_;
+}
+
 bool Sequencer::reads_lines() const {
   std::lock_guard lock(mutex_);
   return enabled_ && advance_.reads_lines();

@@ -44,6 +44,7 @@ class Sequencer {
   // Whether apply_at_frame_start needs the lines: the sequencer is on and a
   // line advances, restarts or addresses it.
   bool reads_lines() const;
+  bool enabled() const;
 
  private:
   using Values = std::vector<device::FeatureValue>;  // one per parameters_ entry

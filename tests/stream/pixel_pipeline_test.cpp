@@ -261,8 +261,9 @@ TEST(PixelPipeline, FastPathMatchesThePerPixelDefinition) {
 // depend on where the payload starts, nor write outside the image.
 TEST(PixelPipeline, Mono8MatchesTheDefinitionWhereverTheOutputStarts) {
   Sensor sensor(203, 3);
+  // 12-bit values in a scrambled order, and every 17th above 4095.
   for (std::size_t i = 0; i < sensor.pixels.size(); ++i)
-    sensor.pixels[i] = static_cast<uint16_t>((i * 2654435761u) >> 12);  // includes values > 4095
+    sensor.pixels[i] = static_cast<uint16_t>(i % 17 == 0 ? 0xF000 + i : (i * 2654435761u) >> 20);
   std::vector<uint16_t> values;
   for (const uint16_t value : sensor.pixels) values.push_back(std::min<uint16_t>(value, 0xFFF));
   const std::vector<uint8_t> expected = encode_by_definition(values, PixelFormat::mono8);

@@ -7,7 +7,16 @@
 
 #include "camemu/stream/byte_order.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+// The sanitizers do not see non-temporal stores (compiler builtins), so their
+// builds keep the plain loop and check every Mono8 write.
+#if defined(__has_feature)
+#define CAMEMU_HAS_FEATURE(x) __has_feature(x)
+#else
+#define CAMEMU_HAS_FEATURE(x) 0
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+    !CAMEMU_HAS_FEATURE(address_sanitizer) && !CAMEMU_HAS_FEATURE(thread_sanitizer) &&                        \
+    !CAMEMU_HAS_FEATURE(memory_sanitizer)
 #include <immintrin.h>
 #define CAMEMU_STREAMING_MONO8 1
 #else
