@@ -247,6 +247,15 @@ bool rows_independent(const ImageSettings& settings) {
   return settings.pixel_format != PixelFormat::mono12_packed || settings.width % 2 == 0;
 }
 
+CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width,
+                                            uint8_t* __restrict out) {
+  // min(v, 4095) >> 4 == min(v >> 4, 255): shift first so the clamp is a
+  // saturating pack.
+  constexpr uint16_t mono8_max = sensor_max_value >> mono8_shift;
+  for (uint32_t i = 0; i < width; ++i)
+    out[i] = static_cast<uint8_t>(std::min<uint16_t>(static_cast<uint16_t>(sensor_row[i] >> mono8_shift), mono8_max));
+}
+
 #if CAMEMU_STREAMING_MONO8
 // Mono8 rows go into frame memory far larger than the caches, which the sender
 // reads only after the rest of the frame (and the next frame's scene and
@@ -255,12 +264,11 @@ bool rows_independent(const ImageSettings& settings) {
 __attribute__((target("avx2"))) void convert_row_mono8_streaming(const uint16_t* __restrict sensor_row, uint32_t width,
                                                                  uint8_t* __restrict out) {
   constexpr uint32_t vector_bytes = 32;
-  uint32_t i = 0;
-  const auto scalar = [&](uint32_t end) {
-    for (; i < end; ++i) out[i] = static_cast<uint8_t>(std::min<uint16_t>(sensor_row[i] >> mono8_shift, 255));
-  };
+  // The bytes before the first 32-byte boundary, and after the last whole
+  // vector, go through the plain loop.
   const uint32_t misalignment = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(out) % vector_bytes);
-  scalar(std::min(width, misalignment == 0 ? 0 : vector_bytes - misalignment));
+  uint32_t i = std::min(width, misalignment == 0 ? 0 : vector_bytes - misalignment);
+  convert_row_mono8(sensor_row, i, out);
   for (; i + vector_bytes <= width; i += vector_bytes) {
     const __m256i low = _mm256_srli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(sensor_row + i)), mono8_shift);
     const __m256i high =
@@ -270,7 +278,7 @@ __attribute__((target("avx2"))) void convert_row_mono8_streaming(const uint16_t*
     const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(low, high), 0xD8);
     _mm256_stream_si256(reinterpret_cast<__m256i*>(out + i), packed);
   }
-  scalar(width);
+  convert_row_mono8(sensor_row + i, width - i, out + i);
   // Ordered before whatever hands the frame to another thread.
   _mm_sfence();
 }
@@ -280,15 +288,6 @@ const bool kHasAvx2 = [] {
   return __builtin_cpu_supports("avx2") != 0;
 }();
 #endif
-
-CAMEMU_ALSO_FOR_AVX2 void convert_row_mono8(const uint16_t* __restrict sensor_row, uint32_t width,
-                                            uint8_t* __restrict out) {
-  // min(v, 4095) >> 4 == min(v >> 4, 255): shift first so the clamp is a
-  // saturating pack.
-  constexpr uint16_t mono8_max = sensor_max_value >> mono8_shift;
-  for (uint32_t i = 0; i < width; ++i)
-    out[i] = static_cast<uint8_t>(std::min<uint16_t>(static_cast<uint16_t>(sensor_row[i] >> mono8_shift), mono8_max));
-}
 
 void convert_row_mono12(const uint16_t* __restrict sensor_row, uint32_t width, uint8_t* __restrict out) {
   if constexpr (std::endian::native == std::endian::little) {
