@@ -187,8 +187,16 @@ void AcquisitionEngine::attach_features() {
                                       }});
   device_.attach("ClearLastError", {.changed = [this](const device::FeatureValue&) { device_.force("LastError", int64_t{0}); }});
   device_.attach("PayloadSize", {.read = [this]() -> device::FeatureValue {
+                                   std::lock_guard lock(device_.mutex());
                                    const auto settings = frame_rate_settings(device_);
-                                   return static_cast<int64_t>(frame_rate(settings).payload_bytes);
+                                   uint64_t largest = frame_rate(settings).payload_bytes;
+                                   // With the sequencer on, the frames come in the sets' sizes: a client
+                                   // sizes its buffers by PayloadSize, so it is the largest of them
+                                   // (the active settings make no frame then).
+                                   const auto cycle = sequencer_.rate_settings_of_cycle(settings);
+                                   if (!cycle.empty()) largest = 0;
+                                   for (const auto& set : cycle) largest = std::max(largest, frame_rate(set).payload_bytes);
+                                   return static_cast<int64_t>(largest);
                                  }});
   // PixelFormat, ROI and chunk layout are locked while streaming (features.json).
 

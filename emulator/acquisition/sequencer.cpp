@@ -3,6 +3,7 @@
 #include "device/feature_value.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace camemu::acquisition {
@@ -26,10 +27,19 @@ SequenceControlSource control_source(const std::string& entry) {
 
 int line_number(const std::string& entry) { return entry == "Line1" ? 1 : entry == "Line3" ? 3 : 0; }
 
+// The sequence parameters apply_set knows how to put into a frame's settings.
+constexpr const char* kAppliedToFrames[] = {
+    "ExposureTimeRaw", "GainRaw",  "BlackLevelRaw", "DigitalShift", "AcquisitionFrameRateEnable",
+    "AcquisitionFrameRateAbs", "SequenceSetExecutions", "Width", "Height", "OffsetX", "OffsetY",
+    "BinningHorizontal", "BinningVertical", "ReverseX", "ReverseY", "PixelFormat"};
+
 bool is_applied_to_frames(const std::string& name) {
-  return name == "ExposureTimeRaw" || name == "GainRaw" || name == "BlackLevelRaw" || name == "DigitalShift" ||
-         name == "AcquisitionFrameRateEnable" || name == "AcquisitionFrameRateAbs" || name == "SequenceSetExecutions";
+  return std::find(std::begin(kAppliedToFrames), std::end(kAppliedToFrames), name) != std::end(kAppliedToFrames);
 }
+
+// Binning rescales the ROI when it changes (image_format_rules), so a set's
+// binning is loaded before its ROI.
+bool rescales_the_roi(const std::string& name) { return name == "BinningHorizontal" || name == "BinningVertical"; }
 }  // namespace
 
 Sequencer::Sequencer(device::CameraDevice& device) : device_(device) {
@@ -94,8 +104,21 @@ void Sequencer::load_set(int64_t index) {
     std::lock_guard lock(mutex_);
     values = sets_.at(static_cast<std::size_t>(index));
   }
-  // A value the active settings cannot take now is skipped; the others load.
-  for (std::size_t i = 0; i < parameters_.size(); ++i) (void)device_.set(parameters_[i]->name, values[i]);
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    if (rescales_the_roi(parameters_[i]->name)) (void)device_.set(parameters_[i]->name, values[i]);
+    else pending.push_back(i);
+  }
+  // The ROI's limits depend on each other (OffsetX + Width within the
+  // sensor): a value refused before the others were in is tried again after
+  // them. One the active settings cannot take at all is skipped; the others load.
+  while (!pending.empty()) {
+    std::vector<std::size_t> refused;
+    for (const std::size_t i : pending)
+      if (device_.set(parameters_[i]->name, values[i]) != Status::Success) refused.push_back(i);
+    if (refused.size() == pending.size()) break;
+    pending = std::move(refused);
+  }
 }
 
 void Sequencer::attach_features() {
@@ -184,32 +207,70 @@ bool Sequencer::reads_lines() const {
   return enabled_ && advance_.reads_lines();
 }
 
-void Sequencer::apply_at_frame_start(AcquisitionSettings& settings, uint32_t line_status_all) {
-  std::lock_guard lock(mutex_);
-  if (!enabled_) return;
-  const int index = advance_.frame_start(line_status_all);
-  const Values& set = sets_.at(static_cast<std::size_t>(index));
+void Sequencer::apply_set(const Values& set, AcquisitionSettings& settings) const {
+  auto& image = settings.image;
+  auto& rate = settings.rate;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const std::string& name = parameters_[i]->name;
     if (name == "AcquisitionFrameRateAbs") {
-      settings.rate.acquisition_frame_rate_hz = std::get<double>(set[i]);
+      rate.acquisition_frame_rate_hz = std::get<double>(set[i]);
       continue;
     }
     const int64_t value = std::get<int64_t>(set[i]);
+    const auto count = static_cast<uint32_t>(value);
     if (name == "AcquisitionFrameRateEnable") {
-      settings.rate.acquisition_frame_rate_enable = value != 0;
+      rate.acquisition_frame_rate_enable = value != 0;
     } else if (name == "ExposureTimeRaw") {
       settings.exposure_us = static_cast<double>(value) * exposure_us_per_raw_;
-      settings.rate.exposure_time_us = settings.exposure_us;
+      rate.exposure_time_us = settings.exposure_us;
     } else if (name == "GainRaw") {
       settings.gain_raw = static_cast<int>(value);
     } else if (name == "BlackLevelRaw") {
       settings.black_level_raw = static_cast<int>(value);
     } else if (name == "DigitalShift") {
       settings.digital_shift = static_cast<int>(value);
+    } else if (name == "Width") {
+      image.width = rate.width = count;
+    } else if (name == "Height") {
+      image.height = rate.height = count;
+    } else if (name == "OffsetX") {
+      image.offset_x = count;
+    } else if (name == "OffsetY") {
+      image.offset_y = count;
+    } else if (name == "BinningHorizontal") {
+      image.binning_horizontal = count;
+    } else if (name == "BinningVertical") {
+      image.binning_vertical = rate.binning_vertical = count;
+    } else if (name == "ReverseX") {
+      image.reverse_x = value != 0;
+    } else if (name == "ReverseY") {
+      image.reverse_y = value != 0;
+    } else if (name == "PixelFormat") {
+      image.pixel_format = rate.pixel_format = static_cast<stream::PixelFormat>(value);
     }
   }
+}
+
+void Sequencer::apply_at_frame_start(AcquisitionSettings& settings, uint32_t line_status_all) {
+  std::lock_guard lock(mutex_);
+  if (!enabled_) return;
+  const int index = advance_.frame_start(line_status_all);
+  apply_set(sets_.at(static_cast<std::size_t>(index)), settings);
   settings.sequence_set = index;
+}
+
+std::vector<stream::FrameRateSettings> Sequencer::rate_settings_of_cycle(const stream::FrameRateSettings& active) {
+  const auto total = static_cast<std::size_t>(device_.get_int("SequenceSetTotalNumber"));
+  std::lock_guard lock(mutex_);
+  std::vector<stream::FrameRateSettings> cycle;
+  if (!enabled_) return cycle;
+  for (std::size_t index = 0; index < total && index < sets_.size(); ++index) {
+    AcquisitionSettings settings;
+    settings.rate = active;
+    apply_set(sets_[index], settings);
+    cycle.push_back(settings.rate);
+  }
+  return cycle;
 }
 
 }  // namespace camemu::acquisition

@@ -13,9 +13,14 @@
 //    back because nothing was overwritten.
 //  - UserSetLoad is refused too: it would load all but the sequence parameters.
 //  - The sets are volatile: power-up and DeviceReset lose them (reset()).
-// Not here yet: ROI, pixel format and binning as sequence parameters
-// (Basler's sets hold them too; they change a frame's payload), and Basler's lock of the parameters in the XML (clients see the
-// refusal only when they write).
+//  - A set may hold its own ROI, binning, reverse and pixel format, so
+//    frames change size from one to the next (Basler's Grab_UsingSequencer
+//    sample cycles three heights); while the sequencer is on, PayloadSize is
+//    the largest payload of the sets in the cycle, so a client's buffers
+//    take every frame.
+// Not here: Basler's lock of the parameters in the XML (clients see the
+// refusal only when they write), CenterX/CenterY, test image and chunk
+// selection in the sets.
 #include "acquisition/acquisition_settings.hpp"
 #include "acquisition/sequence_advance.hpp"
 #include "device/camera_device.hpp"
@@ -45,6 +50,10 @@ class Sequencer {
   // line advances, restarts or addresses it.
   bool reads_lines() const;
   bool enabled() const;
+  // With the sequencer on: `active` with the values of each set in the cycle
+  // (SequenceSetTotalNumber sets) put in, for PayloadSize; empty when off.
+  // Call with the device's mutex held.
+  std::vector<stream::FrameRateSettings> rate_settings_of_cycle(const stream::FrameRateSettings& active);
 
  private:
   using Values = std::vector<device::FeatureValue>;  // one per parameters_ entry
@@ -53,6 +62,8 @@ class Sequencer {
   SequenceAdvanceConfig read_config();
   void store_set(int64_t index);
   void load_set(int64_t index);
+  // Puts the set's values into the settings of a frame.
+  void apply_set(const Values& set, AcquisitionSettings& settings) const;
   Values default_values() const;
 
   device::CameraDevice& device_;

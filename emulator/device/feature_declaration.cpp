@@ -142,10 +142,11 @@ FeatureDeclaration parse_feature(const nlohmann::json& item) {
   f.locked_while_streaming = item.value("locked_while_streaming", false);
   f.persist_on_device = item.value("persist", "") == "device";
   f.in_sequence_set = item.value("sequence_set", false);
-  const bool number = f.type == FeatureType::Integer || f.type == FeatureType::Float || f.type == FeatureType::Boolean;
-  if (f.in_sequence_set && (f.access != Access::ReadWrite || !number || f.converter || !item.contains("address")))
+  const bool value_type = f.type == FeatureType::Integer || f.type == FeatureType::Float ||
+                          f.type == FeatureType::Boolean || f.type == FeatureType::Enumeration;
+  if (f.in_sequence_set && (f.access != Access::ReadWrite || !value_type || f.converter || !item.contains("address")))
     fail(f.name, "sequence_set",
-         "only a read-write Integer, Float or Boolean with a register of its own is a sequence parameter");
+         "only a read-write Integer, Float, Boolean or Enumeration with a register of its own is a sequence parameter");
   f.execution_ms = item.value("execution_ms", 0u);
   if (item.contains("command_value")) {
     if (f.type != FeatureType::Command || item.contains("bits") || f.access != Access::WriteOnly)

@@ -152,6 +152,8 @@ std::optional<ReceivedFrame> AravisCamera::pop(std::chrono::milliseconds timeout
       frame.pixel_format = arv_buffer_get_image_pixel_format(buffer);
       frame.width = arv_buffer_get_image_width(buffer);
       frame.height = arv_buffer_get_image_height(buffer);
+      frame.offset_x = arv_buffer_get_image_x(buffer);
+      frame.offset_y = arv_buffer_get_image_y(buffer);
       size_t image_size = 0;
       const auto* image = static_cast<const uint8_t*>(arv_buffer_get_image_data(buffer, &image_size));
       if (image) frame.image.assign(image, image + image_size);

@@ -22,6 +22,8 @@ struct ReceivedFrame {
   uint32_t pixel_format = 0;
   int width = 0;
   int height = 0;
+  int offset_x = 0;
+  int offset_y = 0;
   bool has_chunks = false;
   std::vector<uint8_t> data;  // the received bytes (chunks included)
   std::vector<uint8_t> image;  // the image part only

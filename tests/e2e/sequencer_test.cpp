@@ -229,6 +229,94 @@ TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
   ASSERT_TRUE(camera().stop()) << camera().last_error();
 }
 
+// Basler's Grab_UsingSequencer sample (pylon, ace GigE branch) stores three
+// sets of different heights and grabs them in turn; here a set also holds
+// its own width, offsets, binning, reverse and pixel format.
+TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
+  open_triggered("127.0.0.67");
+  ASSERT_TRUE(camera().set_integer("SequenceSetTotalNumber", 3)) << camera().last_error();
+  const auto store = [&](int64_t index) {
+    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
+    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  };
+  // Set 0: a quarter of the height range.
+  ASSERT_TRUE(camera().set_roi(256, 544)) << camera().last_error();
+  store(0);
+  // Set 1: 2 x 2 binning, a 128 x 540 ROI at (64, 100), mirrored, 12-bit.
+  ASSERT_TRUE(camera().set_integer("BinningHorizontal", 2)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("BinningVertical", 2)) << camera().last_error();
+  ASSERT_TRUE(camera().set_roi(128, 540, 64, 100)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("ReverseX", true)) << camera().last_error();
+  ASSERT_TRUE(camera().set_string("PixelFormat", "Mono12")) << camera().last_error();
+  store(1);
+  // Set 2: the whole height.
+  ASSERT_TRUE(camera().set_integer("BinningHorizontal", 1)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("BinningVertical", 1)) << camera().last_error();
+  ASSERT_TRUE(camera().set_roi(256, 2176)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("ReverseX", false)) << camera().last_error();
+  ASSERT_TRUE(camera().set_string("PixelFormat", "Mono8")) << camera().last_error();
+  store(2);
+  // Active values smaller than any set: the frames are the sets' size.
+  ASSERT_TRUE(camera().set_roi(64, 64)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  EXPECT_FALSE(camera().set_integer("Width", 128)) << "a sequence parameter changed while the sequencer is on";
+  EXPECT_FALSE(camera().set_string("PixelFormat", "Mono12"));
+  EXPECT_EQ(camera().payload_size(), 256 * 2176) << "PayloadSize is not the largest set's";
+
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  struct Shape {
+    int width, height, offset_x, offset_y;
+    ArvPixelFormat format;
+    std::size_t bytes;
+  };
+  const Shape expected[] = {{256, 544, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 544},
+                            {128, 540, 64, 100, ARV_PIXEL_FORMAT_MONO_12, 128 * 540 * 2},
+                            {256, 2176, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 2176},
+                            {256, 544, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 544}};
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    SCOPED_TRACE("frame " + std::to_string(i));
+    ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+    const auto frames = camera().pop_frames(1, 3s);
+    ASSERT_EQ(frames.size(), 1u);
+    const auto& frame = frames[0];
+    ASSERT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
+    EXPECT_EQ(frame.width, expected[i].width);
+    EXPECT_EQ(frame.height, expected[i].height);
+    EXPECT_EQ(frame.offset_x, expected[i].offset_x);
+    EXPECT_EQ(frame.offset_y, expected[i].offset_y);
+    EXPECT_EQ(frame.pixel_format, expected[i].format);
+    EXPECT_EQ(frame.image.size(), expected[i].bytes);
+    std::this_thread::sleep_for(50ms);  // the sensor is ready for the next trigger
+  }
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", false)) << camera().last_error();
+  EXPECT_EQ(camera().get_integer("Width"), 64);
+  EXPECT_EQ(camera().payload_size(), 64 * 64);
+  // Loading a set brings its ROI in whatever order its limits allow: set 2's
+  // Height fits only once its OffsetY is 0 again (after set 1's 100).
+  struct Loaded {
+    int64_t index, binning, width, height, offset_x, offset_y;
+    bool reverse_x;
+    const char* format;
+  };
+  for (const Loaded& set : {Loaded{1, 2, 128, 540, 64, 100, true, "Mono12"}, Loaded{2, 1, 256, 2176, 0, 0, false, "Mono8"},
+                            Loaded{1, 2, 128, 540, 64, 100, true, "Mono12"}}) {
+    SCOPED_TRACE("set " + std::to_string(set.index));
+    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", set.index)) << camera().last_error();
+    ASSERT_TRUE(camera().execute("SequenceSetLoad")) << camera().last_error();
+    EXPECT_EQ(camera().get_integer("BinningHorizontal"), set.binning);
+    EXPECT_EQ(camera().get_integer("BinningVertical"), set.binning);
+    EXPECT_EQ(camera().get_integer("Width"), set.width);
+    EXPECT_EQ(camera().get_integer("Height"), set.height);
+    EXPECT_EQ(camera().get_integer("OffsetX"), set.offset_x);
+    EXPECT_EQ(camera().get_integer("OffsetY"), set.offset_y);
+    EXPECT_EQ(camera().get_boolean("ReverseX"), set.reverse_x);
+    EXPECT_EQ(camera().get_string("PixelFormat"), set.format);
+  }
+}
+
 TEST_F(SequencerTest, EnablingNeedsTheAutoFunctionsOffAndAPowerCycleLosesTheSets) {
   start_camemu("127.0.0.62");
   open_camera();

@@ -78,6 +78,7 @@ std::string feature_reference_markdown(const device::FeatureCatalog& catalog) {
       if (!f.view_of.empty()) access += ", all of " + f.view_of;
       access += host_lock_text(f.host_lock);
       if (f.locked_unless) access += "; locked unless " + f.locked_unless->feature + " is " + f.locked_unless->entry;
+      if (f.in_sequence_set) access += "; in each sequence set";
       std::string default_text = f.default_value.is_null() ? "" : (f.default_value.is_string() ? f.default_value.get<std::string>() : f.default_value.dump());
       if (f.default_is_index) default_text = "its index (identity)";
       // Copies of a selected feature may start differently (AOI1 measures for the auto functions, AOI2 not).
