@@ -498,25 +498,61 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
   return start;
 }
 
-void AcquisitionEngine::settle_readiness_for_sequence_set(int64_t ready_ns) {
+void AcquisitionEngine::settle_readiness_for_sequence_set(int64_t ready_ns, bool keep_later) {
   std::optional<int64_t> overtrigger_ns;
   {
     std::lock_guard lock(mutex_);
-    ready_ns_ = ready_ns;
-    // A trigger taken between the frame start and this latch was judged with
-    // the active settings' readiness: one that came before the set's is an
-    // overtrigger after all.
-    if (!frame_triggers_.empty() && frame_triggers_.front().edge_ns < ready_ns_) {
-      const PendingTrigger dropped = frame_triggers_.front();
-      frame_triggers_.pop_front();
-      if (open_width_ && open_width_->trigger_ns == dropped.t_ns) open_width_.reset();
-      overtrigger_ns = dropped.edge_ns;
-      ++stats_.overtriggers;
-    }
+    ready_ns_ = keep_later ? std::max(ready_ns_, ready_ns) : ready_ns;
+    overtrigger_ns = drop_trigger_before_readiness_locked();
   }
-  if (!overtrigger_ns) return;
+  report_dropped_trigger(overtrigger_ns);
+}
+
+void AcquisitionEngine::settle_width_exposure_for_sequence_set(int64_t trigger_ns, const AcquisitionSettings& settings) {
+  const auto timing = frame_rate(settings.rate);
+  const auto readout_ns = int64_t(timing.readout_time_us * 1e3);
+  const auto link_ready_ns = trigger_ns + int64_t(1e9 / timing.link_fps);
+  std::optional<int64_t> overtrigger_ns;
+  {
+    std::lock_guard lock(mutex_);
+    const bool latest_closed = !closed_widths_.empty() && closed_widths_.back().trigger_ns == trigger_ns;
+    if (open_width_ && open_width_->trigger_ns == trigger_ns) {
+      // Still open: its end edge sets the readiness from this readout.
+      open_width_->readout_ns = readout_ns;
+      ready_ns_ = std::max(ready_ns_, link_ready_ns);
+    } else if (latest_closed) {
+      // Closed already (the lines hand edges over ahead of time), and no
+      // later exposure closed since: what its end set is redone with the
+      // set's readout. The trigger was taken, so nothing before this frame
+      // keeps the sensor busy longer.
+      const WidthExposureEnd& closed = closed_widths_.back();
+      last_readout_end_ns_ = closed.end_ns + readout_ns;
+      ready_ns_ = std::max({closed.end_ns + int64_t(exposure_overhead_ns_),
+                            last_readout_end_ns_ - int64_t(settings.exposure_overlap_max_us * 1e3), link_ready_ns});
+    } else {
+      ready_ns_ = std::max(ready_ns_, link_ready_ns);
+    }
+    overtrigger_ns = drop_trigger_before_readiness_locked();
+  }
+  report_dropped_trigger(overtrigger_ns);
+}
+
+std::optional<int64_t> AcquisitionEngine::drop_trigger_before_readiness_locked() {
+  // A trigger taken between the frame start and the set's latch was judged
+  // with the active settings' readiness: one that came before the set's is an
+  // overtrigger after all.
+  if (frame_triggers_.empty() || frame_triggers_.front().edge_ns >= ready_ns_) return std::nullopt;
+  const PendingTrigger dropped = frame_triggers_.front();
+  frame_triggers_.pop_front();
+  if (open_width_ && open_width_->trigger_ns == dropped.t_ns) open_width_.reset();
+  ++stats_.overtriggers;
+  return dropped.edge_ns;
+}
+
+void AcquisitionEngine::report_dropped_trigger(std::optional<int64_t> edge_ns) {
+  if (!edge_ns) return;
   device_.force("LastError", last_error_value("Overtrigger"));
-  emit_event(event_id::frame_start_overtrigger, *overtrigger_ns);
+  emit_event(event_id::frame_start_overtrigger, *edge_ns);
 }
 
 std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_width_exposure_end(int64_t trigger_ns) {
@@ -570,7 +606,7 @@ void AcquisitionEngine::acquire() {
     // A sequence set's frame rate spaces its frame from the next: the grid
     // goes on with the last frame's period.
     const int64_t free_run_period_ns = last_period_ns > 0 ? last_period_ns : int64_t(ready_period_ns);
-    const bool set_decides_readiness = sequencer_.enabled() && !waiting_width_controlled;
+    const bool set_decides_readiness = sequencer_.enabled();
     const auto trigger_ns = next_exposure_start(waiting_settings, next_free_run_ns, free_run_period_ns,
                                                 int64_t(ready_period_ns), set_decides_readiness);
     if (!trigger_ns) return;
@@ -590,18 +626,22 @@ void AcquisitionEngine::acquire() {
       return latched;
     }();
     const double period_ns = frame_period_ns(settings);
-    if (settings.sequence_set >= 0 && !(settings.trigger_width_exposure && settings.frame_start.enabled)) {
+    const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
+    if (settings.sequence_set >= 0 && width_controlled) {
+      // The width exposure was opened with the active settings; the set's ROI
+      // decides its readout and link time.
+      settle_width_exposure_for_sequence_set(*trigger_ns, settings);
+    } else if (settings.sequence_set >= 0) {
       // Readiness was judged with the active exposure; the set's own, longer
       // or shorter, decides when the sensor can take the next trigger.
       settle_readiness_for_sequence_set(*trigger_ns + int64_t(frame_period_ns(settings, true)));
     } else if (set_decides_readiness && settings.frame_start.enabled) {
       // No set after all (ExposureMode changed meanwhile): the period judged
-      // with while waiting.
-      settle_readiness_for_sequence_set(*trigger_ns + int64_t(ready_period_ns));
+      // with while waiting (a width exposure's end may have set a later one).
+      settle_readiness_for_sequence_set(*trigger_ns + int64_t(ready_period_ns), width_controlled);
     }
     // The sensor starts exposing a fixed delay after the frame start.
     const int64_t start_ns = *trigger_ns + (settings.frame_start.enabled ? int64_t(exposure_start_delay_ns_) : 0);
-    const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
     int64_t end_ns = start_ns + int64_t(settings.exposure_us * 1e3);
     const auto width_input = settings.frame_start.source == "Line1"   ? TriggerInput::Line1
                              : settings.frame_start.source == "Line3" ? TriggerInput::Line3

@@ -127,7 +127,17 @@ class AcquisitionEngine {
   // With the sequencer on: the sensor is ready again at `ready_ns`, from the
   // frame's sequence set; a trigger already taken before then is dropped as
   // an overtrigger (with the TriggerWidth exposure it opened, if any).
-  void settle_readiness_for_sequence_set(int64_t ready_ns);
+  // `keep_later`: never earlier than the readiness already set (a width
+  // exposure's end may have set it).
+  void settle_readiness_for_sequence_set(int64_t ready_ns, bool keep_later = false);
+  // TriggerWidth with the sequencer on: signal() opened the frame's width
+  // exposure (and may have closed it) with the active settings' readout; the
+  // set's readout and link time decide when the sensor is ready again.
+  void settle_width_exposure_for_sequence_set(int64_t trigger_ns, const AcquisitionSettings& settings);
+  // The queued trigger that came before ready_ns_, dropped (and its width
+  // exposure released); its edge time, for report_dropped_trigger.
+  std::optional<int64_t> drop_trigger_before_readiness_locked();
+  void report_dropped_trigger(std::optional<int64_t> edge_ns);
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.
   WidthExposureEnd close_width_exposure_locked(int64_t candidate_end_ns);

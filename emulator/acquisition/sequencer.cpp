@@ -31,15 +31,22 @@ int line_number(const std::string& entry) { return entry == "Line1" ? 1 : entry 
 constexpr const char* kAppliedToFrames[] = {
     "ExposureTimeRaw", "GainRaw",  "BlackLevelRaw", "DigitalShift", "AcquisitionFrameRateEnable",
     "AcquisitionFrameRateAbs", "SequenceSetExecutions", "Width", "Height", "OffsetX", "OffsetY",
-    "BinningHorizontal", "BinningVertical", "ReverseX", "ReverseY", "PixelFormat"};
+    "BinningHorizontal", "BinningVertical", "ReverseX", "ReverseY", "PixelFormat",
+    "CenterX", "CenterY"};  // centring needs nothing of a frame: the set's offsets are stored centred
 
 bool is_applied_to_frames(const std::string& name) {
   return std::find(std::begin(kAppliedToFrames), std::end(kAppliedToFrames), name) != std::end(kAppliedToFrames);
 }
 
 // Binning rescales the ROI when it changes (image_format_rules), so a set's
-// binning is loaded before its ROI.
+// binning is loaded before its ROI, and its ROI only if its binning could be.
 bool rescales_the_roi(const std::string& name) { return name == "BinningHorizontal" || name == "BinningVertical"; }
+bool is_roi(const std::string& name) {
+  return name == "Width" || name == "Height" || name == "OffsetX" || name == "OffsetY";
+}
+// CenterX/CenterY refuse offsets and move them with the size: off while the
+// ROI loads, then the set's (whose offsets were stored centred).
+bool centres_the_roi(const std::string& name) { return name == "CenterX" || name == "CenterY"; }
 }  // namespace
 
 Sequencer::Sequencer(device::CameraDevice& device) : device_(device) {
@@ -104,10 +111,19 @@ void Sequencer::load_set(int64_t index) {
     std::lock_guard lock(mutex_);
     values = sets_.at(static_cast<std::size_t>(index));
   }
-  std::vector<std::size_t> pending;
+  bool binning_loaded = true;
+  for (std::size_t i = 0; i < parameters_.size(); ++i)
+    if (rescales_the_roi(parameters_[i]->name) && device_.set(parameters_[i]->name, values[i]) != Status::Success)
+      binning_loaded = false;
+  std::vector<std::size_t> pending, centring;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    if (rescales_the_roi(parameters_[i]->name)) (void)device_.set(parameters_[i]->name, values[i]);
-    else pending.push_back(i);
+    const std::string& name = parameters_[i]->name;
+    if (centres_the_roi(name)) {
+      (void)device_.set(name, int64_t{0});
+      centring.push_back(i);
+    } else if (!rescales_the_roi(name) && (binning_loaded || !is_roi(name))) {
+      pending.push_back(i);
+    }
   }
   // The ROI's limits depend on each other (OffsetX + Width within the
   // sensor): a value refused before the others were in is tried again after
@@ -119,6 +135,7 @@ void Sequencer::load_set(int64_t index) {
     if (refused.size() == pending.size()) break;
     pending = std::move(refused);
   }
+  for (const std::size_t i : centring) (void)device_.set(parameters_[i]->name, values[i]);
 }
 
 void Sequencer::attach_features() {

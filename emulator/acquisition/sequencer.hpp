@@ -13,14 +13,13 @@
 //    back because nothing was overwritten.
 //  - UserSetLoad is refused too: it would load all but the sequence parameters.
 //  - The sets are volatile: power-up and DeviceReset lose them (reset()).
-//  - A set may hold its own ROI, binning, reverse and pixel format, so
+//  - A set may hold its own ROI, centring, binning, reverse and pixel format, so
 //    frames change size from one to the next (Basler's Grab_UsingSequencer
 //    sample cycles three heights); while the sequencer is on, PayloadSize is
 //    the largest payload of the sets in the cycle, so a client's buffers
 //    take every frame.
 // Not here: Basler's lock of the parameters in the XML (clients see the
-// refusal only when they write), CenterX/CenterY, test image and chunk
-// selection in the sets.
+// refusal only when they write), test image and chunk selection in the sets.
 #include "acquisition/acquisition_settings.hpp"
 #include "acquisition/sequence_advance.hpp"
 #include "device/camera_device.hpp"

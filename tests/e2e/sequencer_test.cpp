@@ -231,7 +231,7 @@ TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
 
 // Basler's Grab_UsingSequencer sample (pylon, ace GigE branch) stores three
 // sets of different heights and grabs them in turn; here a set also holds
-// its own width, offsets, binning, reverse and pixel format.
+// its own width, offsets, centring, binning, reverse and pixel format.
 TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
   open_triggered("127.0.0.67");
   ASSERT_TRUE(camera().set_integer("SequenceSetTotalNumber", 3)) << camera().last_error();
@@ -239,9 +239,11 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
     ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
     ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
   };
-  // Set 0: a quarter of the height range.
-  ASSERT_TRUE(camera().set_roi(256, 544)) << camera().last_error();
+  // Set 0: a quarter of the height range, the whole width, centred.
+  ASSERT_TRUE(camera().set_roi(4096, 544)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("CenterX", true)) << camera().last_error();
   store(0);
+  ASSERT_TRUE(camera().set_boolean("CenterX", false)) << camera().last_error();
   // Set 1: 2 x 2 binning, a 128 x 540 ROI at (64, 100), mirrored, 12-bit.
   ASSERT_TRUE(camera().set_integer("BinningHorizontal", 2)) << camera().last_error();
   ASSERT_TRUE(camera().set_integer("BinningVertical", 2)) << camera().last_error();
@@ -261,7 +263,7 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
   EXPECT_FALSE(camera().set_integer("Width", 128)) << "a sequence parameter changed while the sequencer is on";
   EXPECT_FALSE(camera().set_string("PixelFormat", "Mono12"));
-  EXPECT_EQ(camera().payload_size(), 256 * 2176) << "PayloadSize is not the largest set's";
+  EXPECT_EQ(camera().payload_size(), 4096 * 544) << "PayloadSize is not the largest set's";
 
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
   ASSERT_TRUE(camera().start()) << camera().last_error();
@@ -270,10 +272,10 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
     ArvPixelFormat format;
     std::size_t bytes;
   };
-  const Shape expected[] = {{256, 544, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 544},
+  const Shape expected[] = {{4096, 544, 8, 0, ARV_PIXEL_FORMAT_MONO_8, 4096 * 544},
                             {128, 540, 64, 100, ARV_PIXEL_FORMAT_MONO_12, 128 * 540 * 2},
                             {256, 2176, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 2176},
-                            {256, 544, 0, 0, ARV_PIXEL_FORMAT_MONO_8, 256 * 544}};
+                            {4096, 544, 8, 0, ARV_PIXEL_FORMAT_MONO_8, 4096 * 544}};
   for (std::size_t i = 0; i < std::size(expected); ++i) {
     SCOPED_TRACE("frame " + std::to_string(i));
     ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
@@ -294,15 +296,20 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", false)) << camera().last_error();
   EXPECT_EQ(camera().get_integer("Width"), 64);
   EXPECT_EQ(camera().payload_size(), 64 * 64);
-  // Loading a set brings its ROI in whatever order its limits allow: set 2's
-  // Height fits only once its OffsetY is 0 again (after set 1's 100).
+  // Loading a set brings its ROI in whatever order its limits allow: set 0's
+  // Width fits only once the active centring (OffsetX 2024) is off, and set
+  // 2's Height only once its OffsetY is 0 again (after set 1's 100).
+  ASSERT_TRUE(camera().set_boolean("CenterX", true)) << camera().last_error();
+  ASSERT_EQ(camera().get_integer("OffsetX"), (4112 - 64) / 2);
   struct Loaded {
     int64_t index, binning, width, height, offset_x, offset_y;
-    bool reverse_x;
+    bool reverse_x, center_x;
     const char* format;
   };
-  for (const Loaded& set : {Loaded{1, 2, 128, 540, 64, 100, true, "Mono12"}, Loaded{2, 1, 256, 2176, 0, 0, false, "Mono8"},
-                            Loaded{1, 2, 128, 540, 64, 100, true, "Mono12"}}) {
+  for (const Loaded& set : {Loaded{0, 1, 4096, 544, 8, 0, false, true, "Mono8"},
+                            Loaded{1, 2, 128, 540, 64, 100, true, false, "Mono12"},
+                            Loaded{2, 1, 256, 2176, 0, 0, false, false, "Mono8"},
+                            Loaded{1, 2, 128, 540, 64, 100, true, false, "Mono12"}}) {
     SCOPED_TRACE("set " + std::to_string(set.index));
     ASSERT_TRUE(camera().set_integer("SequenceSetIndex", set.index)) << camera().last_error();
     ASSERT_TRUE(camera().execute("SequenceSetLoad")) << camera().last_error();
@@ -313,6 +320,7 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
     EXPECT_EQ(camera().get_integer("OffsetX"), set.offset_x);
     EXPECT_EQ(camera().get_integer("OffsetY"), set.offset_y);
     EXPECT_EQ(camera().get_boolean("ReverseX"), set.reverse_x);
+    EXPECT_EQ(camera().get_boolean("CenterX"), set.center_x);
     EXPECT_EQ(camera().get_string("PixelFormat"), set.format);
   }
 }

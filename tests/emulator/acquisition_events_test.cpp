@@ -284,6 +284,35 @@ TEST_F(TriggerWidthExposure, AutomaticOverlapWaitsForTheReadoutToEnd) {
   EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
 }
 
+// With the sequencer on, a frame's readout is its set's: a set of 2168 rows
+// keeps the sensor busy ~31 ms after the pulse, though the active 64-row ROI
+// would be read out in ~1.4 ms. The edges come ahead of time, so the width
+// exposure has ended before the engine learns the frame's set.
+TEST_F(TriggerWidthExposure, WithTheSequencerOnTheSetsRoiDecidesTheReadout) {
+  for (const int64_t index : {0, 1}) {
+    ASSERT_EQ(device().set("SequenceSetIndex", index), gvcp::Status::Success);
+    ASSERT_EQ(device().set("SequenceSetStore", int64_t{1}), gvcp::Status::Success);
+  }
+  ASSERT_EQ(device().set("Height", int64_t{64}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("SequenceEnable", int64_t{1}), gvcp::Status::Success);
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);  // Automatic overlap
+  // Once the acquisition has begun, signal() opens and closes the exposure
+  // (before, the engine thread would open it itself, with the set known).
+  for (int i = 0; i < 100 && !camera_->engine().acquiring(); ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(camera_->engine().acquiring());
+  std::this_thread::sleep_for(20ms);
+  const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
+  ASSERT_TRUE(pulse(rise1, fall1));
+  settle_after(fall1);
+  EXPECT_FALSE(pulse(fall1 + 10'000'000, fall1 + 11'000'000)) << "a frame start inside the set's readout";
+  EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
+  const int64_t rise3 = fall1 + readout_ns_ + 1'000'000;
+  EXPECT_TRUE(pulse(rise3, rise3 + 3'000'000));
+  settle_after(rise3 + 3'000'000);
+  EXPECT_EQ(exposures_ns().size(), 2u);
+  EXPECT_EQ(camera_->engine().statistics().overtriggers, 1u);
+}
+
 // The I/O lines hand edges to the engine up to tens of milliseconds before
 // their camera time. Given all at once, each is still judged against the
 // readiness the exposures before it give: a frame start inside the readout
