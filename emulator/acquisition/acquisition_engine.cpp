@@ -503,7 +503,9 @@ void AcquisitionEngine::settle_readiness_for_sequence_set(int64_t ready_ns, bool
   {
     std::lock_guard lock(mutex_);
     ready_ns_ = keep_later ? std::max(ready_ns_, ready_ns) : ready_ns;
-    overtrigger_ns = drop_trigger_before_readiness_locked();
+    // With keep_later, ready_ns_ may already hold what a later trigger's own
+    // exposure set: that trigger is judged by this frame's readiness only.
+    overtrigger_ns = drop_trigger_before_locked(keep_later ? ready_ns : ready_ns_);
   }
   report_dropped_trigger(overtrigger_ns);
 }
@@ -515,36 +517,47 @@ void AcquisitionEngine::settle_width_exposure_for_sequence_set(int64_t trigger_n
   std::optional<int64_t> overtrigger_ns;
   {
     std::lock_guard lock(mutex_);
-    const bool latest_closed = !closed_widths_.empty() && closed_widths_.back().trigger_ns == trigger_ns;
+    const auto closed = std::find_if(closed_widths_.begin(), closed_widths_.end(),
+                                     [&](const WidthExposureEnd& end) { return end.trigger_ns == trigger_ns; });
     if (open_width_ && open_width_->trigger_ns == trigger_ns) {
-      // Still open: its end edge sets the readiness from this readout.
+      // Still open (so no later trigger was taken): its end edge sets the
+      // readiness from this readout.
       open_width_->readout_ns = readout_ns;
       ready_ns_ = std::max(ready_ns_, link_ready_ns);
-    } else if (latest_closed) {
-      // Closed already (the lines hand edges over ahead of time), and no
-      // later exposure closed since: what its end set is redone with the
-      // set's readout. The trigger was taken, so nothing before this frame
-      // keeps the sensor busy longer.
-      const WidthExposureEnd& closed = closed_widths_.back();
-      last_readout_end_ns_ = closed.end_ns + readout_ns;
-      ready_ns_ = std::max({closed.end_ns + int64_t(exposure_overhead_ns_),
-                            last_readout_end_ns_ - int64_t(settings.exposure_overlap_max_us * 1e3), link_ready_ns});
+    } else if (closed != closed_widths_.end()) {
+      // Closed already (the lines hand edges over ahead of time): what its
+      // end set is redone with the set's readout. The trigger was taken, so
+      // nothing before this frame keeps the sensor busy longer.
+      const int64_t readout_end_ns = closed->end_ns + readout_ns;
+      const int64_t ready_after_ns =
+          std::max({closed->end_ns + int64_t(exposure_overhead_ns_),
+                    readout_end_ns - int64_t(settings.exposure_overlap_max_us * 1e3), link_ready_ns});
+      const bool later_closed = std::next(closed) != closed_widths_.end();
+      overtrigger_ns = drop_trigger_before_locked(ready_after_ns);
+      if (overtrigger_ns || !later_closed) {
+        // A later trigger taken meanwhile came inside this frame's readout
+        // after all (what its exposure's end set goes with it), or none
+        // closed since: this frame decides.
+        last_readout_end_ns_ = readout_end_ns;
+        ready_ns_ = frame_triggers_.empty() ? ready_after_ns : std::max(ready_ns_, ready_after_ns);
+      }
     } else {
       ready_ns_ = std::max(ready_ns_, link_ready_ns);
+      overtrigger_ns = drop_trigger_before_locked(link_ready_ns);
     }
-    overtrigger_ns = drop_trigger_before_readiness_locked();
   }
   report_dropped_trigger(overtrigger_ns);
 }
 
-std::optional<int64_t> AcquisitionEngine::drop_trigger_before_readiness_locked() {
+std::optional<int64_t> AcquisitionEngine::drop_trigger_before_locked(int64_t ready_ns) {
   // A trigger taken between the frame start and the set's latch was judged
   // with the active settings' readiness: one that came before the set's is an
   // overtrigger after all.
-  if (frame_triggers_.empty() || frame_triggers_.front().edge_ns >= ready_ns_) return std::nullopt;
+  if (frame_triggers_.empty() || frame_triggers_.front().edge_ns >= ready_ns) return std::nullopt;
   const PendingTrigger dropped = frame_triggers_.front();
   frame_triggers_.pop_front();
   if (open_width_ && open_width_->trigger_ns == dropped.t_ns) open_width_.reset();
+  std::erase_if(closed_widths_, [&](const WidthExposureEnd& end) { return end.trigger_ns == dropped.t_ns; });
   ++stats_.overtriggers;
   return dropped.edge_ns;
 }
@@ -636,8 +649,9 @@ void AcquisitionEngine::acquire() {
       // or shorter, decides when the sensor can take the next trigger.
       settle_readiness_for_sequence_set(*trigger_ns + int64_t(frame_period_ns(settings, true)));
     } else if (set_decides_readiness && settings.frame_start.enabled) {
-      // No set after all (ExposureMode changed meanwhile): the period judged
-      // with while waiting (a width exposure's end may have set a later one).
+      // No set after all (SequenceEnable went off meanwhile): the period
+      // judged with while waiting (a width exposure's end may have set a
+      // later one).
       settle_readiness_for_sequence_set(*trigger_ns + int64_t(ready_period_ns), width_controlled);
     }
     // The sensor starts exposing a fixed delay after the frame start.

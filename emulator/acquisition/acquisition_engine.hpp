@@ -134,9 +134,9 @@ class AcquisitionEngine {
   // exposure (and may have closed it) with the active settings' readout; the
   // set's readout and link time decide when the sensor is ready again.
   void settle_width_exposure_for_sequence_set(int64_t trigger_ns, const AcquisitionSettings& settings);
-  // The queued trigger that came before ready_ns_, dropped (and its width
-  // exposure released); its edge time, for report_dropped_trigger.
-  std::optional<int64_t> drop_trigger_before_readiness_locked();
+  // The queued trigger that came before `ready_ns`, dropped (with its width
+  // exposure, open or closed); its edge time, for report_dropped_trigger.
+  std::optional<int64_t> drop_trigger_before_locked(int64_t ready_ns);
   void report_dropped_trigger(std::optional<int64_t> edge_ns);
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.

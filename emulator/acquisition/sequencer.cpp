@@ -111,14 +111,17 @@ void Sequencer::load_set(int64_t index) {
     std::lock_guard lock(mutex_);
     values = sets_.at(static_cast<std::size_t>(index));
   }
+  // Binning is refused while streaming even when it would not change.
   bool binning_loaded = true;
   for (std::size_t i = 0; i < parameters_.size(); ++i)
-    if (rescales_the_roi(parameters_[i]->name) && device_.set(parameters_[i]->name, values[i]) != Status::Success)
+    if (rescales_the_roi(parameters_[i]->name) && device_.get(parameters_[i]->name) != values[i] &&
+        device_.set(parameters_[i]->name, values[i]) != Status::Success)
       binning_loaded = false;
   std::vector<std::size_t> pending, centring;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const std::string& name = parameters_[i]->name;
     if (centres_the_roi(name)) {
+      if (!binning_loaded) continue;
       (void)device_.set(name, int64_t{0});
       centring.push_back(i);
     } else if (!rescales_the_roi(name) && (binning_loaded || !is_roi(name))) {

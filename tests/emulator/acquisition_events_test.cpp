@@ -302,7 +302,12 @@ TEST_F(TriggerWidthExposure, WithTheSequencerOnTheSetsRoiDecidesTheReadout) {
   ASSERT_TRUE(camera_->engine().acquiring());
   std::this_thread::sleep_for(20ms);
   const int64_t rise1 = camera_->clock().now_ns() + 50'000'000, fall1 = rise1 + 2'000'000;
-  ASSERT_TRUE(pulse(rise1, fall1));
+  {
+    // The engine latches the frame's settings under the device's lock: held,
+    // both edges are in before it learns the set.
+    std::lock_guard hold(device().mutex());
+    ASSERT_TRUE(pulse(rise1, fall1));
+  }
   settle_after(fall1);
   EXPECT_FALSE(pulse(fall1 + 10'000'000, fall1 + 11'000'000)) << "a frame start inside the set's readout";
   EXPECT_EQ(device().get_enum("LastError"), "Overtrigger");
