@@ -786,6 +786,13 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     std::lock_guard lock(mutex_);
     ++stats_.frames_rejected;
   };
+  // A frame's geometry comes from the active features or a sequence set,
+  // both kept within the sensor; a region outside it is still refused here,
+  // as a lost frame, rather than thrown by the scene on this thread.
+  const auto& sensor = images_.sensor().parameters();
+  if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0 ||
+      region.x + region.width > sensor.width || region.y + region.height > sensor.height)
+    return reject();
   // The frame is rendered straight into camera frame memory (a streamer ring
   // slot): no copy of the ~9 MB payload. No free slot means the link is still
   // busy with earlier frames, and the frame is lost as in the camera. The

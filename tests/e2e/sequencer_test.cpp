@@ -8,6 +8,7 @@ namespace {
 
 class SequencerTest : public IoE2eTest {
  protected:
+  static constexpr double kRampExposureUs = 1000;
   // Stores ExposureTimeAbs / GainRaw / SequenceSetExecutions in set `index`.
   void store_set(int64_t index, double exposure_us, int64_t gain_raw, int64_t executions = 1) {
     ASSERT_TRUE(camera().set_float("ExposureTimeAbs", exposure_us)) << camera().last_error();
@@ -323,6 +324,63 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
     EXPECT_EQ(camera().get_boolean("CenterX"), set.center_x);
     EXPECT_EQ(camera().get_string("PixelFormat"), set.format);
   }
+}
+
+// The pixels follow the set too: over a horizontal gray ramp, a 2 x 2 set
+// (binning Sum) of the same sensor area reads ~4 times the unbinned set, and
+// its ReverseX puts the bright side on the left.
+TEST_F(SequencerTest, ASetsBinningAndReverseShapeItsPixels) {
+  open_triggered("127.0.0.68");
+  const auto scene = api().put("/api/v1/scene", {{"type", "gray_ramp"}, {"min", 0.1}, {"max", 0.4}});
+  ASSERT_EQ(scene.status, 200) << scene.text;
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", kRampExposureUs)) << camera().last_error();
+  ASSERT_TRUE(camera().set_string("PixelFormat", "Mono12")) << camera().last_error();
+  // Set 0: 512 x 64 at (1792, 1056), unbinned.
+  ASSERT_TRUE(camera().set_roi(512, 64, 1792, 1056)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 0)) << camera().last_error();
+  ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  // Set 1: the same sensor area binned 2 x 2, mirrored.
+  ASSERT_TRUE(camera().set_integer("BinningHorizontal", 2)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("BinningVertical", 2)) << camera().last_error();
+  ASSERT_TRUE(camera().set_roi(256, 32, 896, 528)) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("ReverseX", true)) << camera().last_error();
+  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 1)) << camera().last_error();
+  ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
+  ASSERT_TRUE(camera().create_stream()) << camera().last_error();
+  ASSERT_TRUE(camera().start()) << camera().last_error();
+  struct Halves {
+    double left = 0, right = 0;
+    double mean() const { return (left + right) / 2; }
+  };
+  std::vector<Halves> frames;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+    const auto popped = camera().pop_frames(1, 3s);
+    ASSERT_EQ(popped.size(), 1u);
+    const auto& frame = popped[0];
+    ASSERT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
+    ASSERT_EQ(frame.image.size(), std::size_t(frame.width) * frame.height * 2);
+    Halves halves;
+    for (int row = 0; row < frame.height; ++row)
+      for (int column = 0; column < frame.width; ++column) {
+        const std::size_t at = (std::size_t(row) * frame.width + column) * 2;
+        (column < frame.width / 2 ? halves.left : halves.right) += frame.image[at] | frame.image[at + 1] << 8;
+      }
+    halves.left /= frame.width / 2 * frame.height;
+    halves.right /= frame.width / 2 * frame.height;
+    frames.push_back(halves);
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(camera().stop()) << camera().last_error();
+  RecordProperty("unbinned_mean", std::to_string(frames[0].mean()));
+  RecordProperty("binned_mean", std::to_string(frames[1].mean()));
+  ASSERT_GT(frames[0].mean(), 150.0) << "too dark to compare";
+  ASSERT_LT(frames[1].mean(), 3500.0) << "the binned sum is clipped";
+  EXPECT_LT(frames[0].left, frames[0].right) << "the ramp rises to the right";
+  EXPECT_GT(frames[1].left, frames[1].right) << "set 1's ReverseX was not applied";
+  // The black level is summed four times as well; the ramp's signal dominates.
+  EXPECT_NEAR(frames[1].mean() / frames[0].mean(), 4.0, 0.4) << "set 1's binning was not applied";
 }
 
 TEST_F(SequencerTest, EnablingNeedsTheAutoFunctionsOffAndAPowerCycleLosesTheSets) {
