@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 #include <cmath>
 
 namespace camemu::acquisition {
@@ -189,12 +190,12 @@ void AcquisitionEngine::attach_features() {
   device_.attach("PayloadSize", {.read = [this]() -> device::FeatureValue {
                                    std::lock_guard lock(device_.mutex());
                                    const auto settings = frame_rate_settings(device_);
-                                   uint64_t largest = frame_rate(settings).payload_bytes;
                                    // With the sequencer on, the frames come in the sets' sizes: a client
                                    // sizes its buffers by PayloadSize, so it is the largest of them
                                    // (the active settings make no frame then).
                                    const auto cycle = sequencer_.rate_settings_of_cycle(settings);
-                                   if (!cycle.empty()) largest = 0;
+                                   if (cycle.empty()) return static_cast<int64_t>(frame_rate(settings).payload_bytes);
+                                   uint64_t largest = 0;
                                    for (const auto& set : cycle) largest = std::max(largest, frame_rate(set).payload_bytes);
                                    return static_cast<int64_t>(largest);
                                  }});
@@ -352,6 +353,15 @@ AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_at_e
       std::max(open_width_->start_ns + kMinWidthExposureNs, end_edge_ns + int64_t(exposure_start_delay_ns_)));
 }
 
+int64_t AcquisitionEngine::ready_after_width_exposure(int64_t end_ns, int64_t readout_end_ns, int64_t overlap_ns) const {
+  // Basler (ace GigE manual AW00089317000, Frame Trigger Wait signal): in
+  // TriggerWidth mode the camera is ready for the next frame start
+  // ExposureOverlapTimeMaxAbs before this frame's readout ends, as the next
+  // exposure is promised to last at least that long; never before this
+  // exposure ended and its overhead passed.
+  return std::max(end_ns + int64_t(exposure_overhead_ns_), readout_end_ns - overlap_ns);
+}
+
 AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_locked(int64_t candidate_end_ns) {
   const OpenWidthExposure& open = *open_width_;
   WidthExposureEnd closed{open.trigger_ns, candidate_end_ns, false};
@@ -362,13 +372,8 @@ AcquisitionEngine::WidthExposureEnd AcquisitionEngine::close_width_exposure_lock
     closed.end_ns = last_readout_end_ns_;
     closed.insufficient = true;
   }
-  // Basler (ace GigE manual AW00089317000, Frame Trigger Wait signal): in
-  // TriggerWidth mode the camera is ready for the next frame start
-  // ExposureOverlapTimeMaxAbs before this frame's readout ends, as the next
-  // exposure is promised to last at least that long; never before this
-  // exposure ended and its overhead passed.
   last_readout_end_ns_ = closed.end_ns + open.readout_ns;
-  ready_ns_ = std::max({ready_ns_, closed.end_ns + int64_t(exposure_overhead_ns_), last_readout_end_ns_ - open.overlap_ns});
+  ready_ns_ = std::max(ready_ns_, ready_after_width_exposure(closed.end_ns, last_readout_end_ns_, open.overlap_ns));
   open_width_.reset();
   // Triggers are queued, so the exposure thread may still be on an earlier
   // frame: it finds its own end here by trigger time.
@@ -529,9 +534,9 @@ void AcquisitionEngine::settle_width_exposure_for_sequence_set(int64_t trigger_n
       // end set is redone with the set's readout. The trigger was taken, so
       // nothing before this frame keeps the sensor busy longer.
       const int64_t readout_end_ns = closed->end_ns + readout_ns;
-      const int64_t ready_after_ns =
-          std::max({closed->end_ns + int64_t(exposure_overhead_ns_),
-                    readout_end_ns - int64_t(settings.exposure_overlap_max_us * 1e3), link_ready_ns});
+      const int64_t ready_after_ns = std::max(
+          ready_after_width_exposure(closed->end_ns, readout_end_ns, int64_t(settings.exposure_overlap_max_us * 1e3)),
+          link_ready_ns);
       const bool later_closed = std::next(closed) != closed_widths_.end();
       overtrigger_ns = drop_trigger_before_locked(ready_after_ns);
       if (overtrigger_ns || !later_closed) {
@@ -786,13 +791,6 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
     std::lock_guard lock(mutex_);
     ++stats_.frames_rejected;
   };
-  // A frame's geometry comes from the active features or a sequence set,
-  // both kept within the sensor; a region outside it is still refused here,
-  // as a lost frame, rather than thrown by the scene on this thread.
-  const auto& sensor = images_.sensor().parameters();
-  if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0 ||
-      region.x + region.width > sensor.width || region.y + region.height > sensor.height)
-    return reject();
   // The frame is rendered straight into camera frame memory (a streamer ring
   // slot): no copy of the ~9 MB payload. No free slot means the link is still
   // busy with earlier frames, and the frame is lost as in the camera. The
@@ -813,25 +811,35 @@ void AcquisitionEngine::make_and_send_frame(const ReadoutJob& job) {
       image.tone_curve && image.test_image == stream::TestImage::off && auto_functions_.running();
   if (measure_unprocessed && unprocessed_image_.size() < image_bytes) unprocessed_image_.resize(image_bytes);
   stream::PipelineResult rendered;
-  if (stream::renders_in_bands(image)) {
-    PayloadBandWriter writer(image, lease.buffer(),
-                             measure_unprocessed ? std::optional<PayloadBandWriter::Copy>({unprocessed, unprocessed_image_})
-                                                 : std::nullopt);
-    images_.expose_in_bands(region, start_ns, digitisation, frame_counter_, int(image.binning_vertical), writer);
-    rendered = writer.result();
-  } else if (image.test_image != stream::TestImage::off) {
-    rendered = stream::render_image(stream::SensorFrameView{}, image, frame_counter_, lease.buffer());
-  } else {
-    // Odd-width Mono12Packed: pixel pairs span rows, so the whole 12-bit frame
-    // is made first. Its buffer grows on first use only.
-    const size_t pixels = size_t(region.width) * region.height;
-    if (sensor_buffer_.size() < pixels) sensor_buffer_.resize(pixels);
-    images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
-    rendered = stream::render_image(sensor_view(sensor_buffer_.data(), region), image, frame_counter_, lease.buffer());
-    if (measure_unprocessed &&
-        stream::render_image(sensor_view(sensor_buffer_.data(), region), unprocessed, frame_counter_, unprocessed_image_).status !=
-            stream::PipelineStatus::ok)
-      rendered.status = stream::PipelineStatus::invalid_settings;
+  // The scene and the sensor model refuse a region outside the sensor or
+  // settings out of their range by throwing. The features and sequence sets
+  // keep a frame's settings within them, so this would be a bug: the frame is
+  // then lost, and the first such refusal logged, instead of camemu ending.
+  try {
+    if (stream::renders_in_bands(image)) {
+      PayloadBandWriter writer(image, lease.buffer(),
+                               measure_unprocessed ? std::optional<PayloadBandWriter::Copy>({unprocessed, unprocessed_image_})
+                                                   : std::nullopt);
+      images_.expose_in_bands(region, start_ns, digitisation, frame_counter_, int(image.binning_vertical), writer);
+      rendered = writer.result();
+    } else if (image.test_image != stream::TestImage::off) {
+      rendered = stream::render_image(stream::SensorFrameView{}, image, frame_counter_, lease.buffer());
+    } else {
+      // Odd-width Mono12Packed: pixel pairs span rows, so the whole 12-bit frame
+      // is made first. Its buffer grows on first use only.
+      const size_t pixels = size_t(region.width) * region.height;
+      if (sensor_buffer_.size() < pixels) sensor_buffer_.resize(pixels);
+      images_.expose(region, start_ns, digitisation, frame_counter_, sensor_buffer_.data());
+      rendered = stream::render_image(sensor_view(sensor_buffer_.data(), region), image, frame_counter_, lease.buffer());
+      if (measure_unprocessed &&
+          stream::render_image(sensor_view(sensor_buffer_.data(), region), unprocessed, frame_counter_, unprocessed_image_).status !=
+              stream::PipelineStatus::ok)
+        rendered.status = stream::PipelineStatus::invalid_settings;
+    }
+  } catch (const std::invalid_argument& e) {
+    if (!model_refusal_logged_) std::cerr << "camemu: frame lost, the scene or sensor model refused it: " << e.what() << "\n";
+    model_refusal_logged_ = true;
+    return reject();  // the lease frees its slot
   }
   if (rendered.status != stream::PipelineStatus::ok || rendered.bytes_written != image_bytes)
     return reject();  // the lease frees its slot

@@ -138,6 +138,9 @@ class AcquisitionEngine {
   // exposure, open or closed); its edge time, for report_dropped_trigger.
   std::optional<int64_t> drop_trigger_before_locked(int64_t ready_ns);
   void report_dropped_trigger(std::optional<int64_t> edge_ns);
+  // When the sensor takes the next frame start after a TriggerWidth exposure
+  // that ended at `end_ns`, its readout ending at `readout_end_ns`.
+  int64_t ready_after_width_exposure(int64_t end_ns, int64_t readout_end_ns, int64_t overlap_ns) const;
   // Closes the open width exposure at `candidate_end_ns`: lengthens it to the
   // previous readout's end if need be, and sets when the sensor is ready again.
   WidthExposureEnd close_width_exposure_locked(int64_t candidate_end_ns);
@@ -203,6 +206,7 @@ class AcquisitionEngine {
 
   std::vector<uint16_t> sensor_buffer_;  // whole 12-bit frame, for odd-width Mono12Packed only
   std::vector<uint8_t> unprocessed_image_;  // the image without LUT and gamma, for the auto functions
+  bool model_refusal_logged_ = false;       // readout thread only
   std::thread thread_;
 };
 
