@@ -8,14 +8,28 @@ namespace {
 
 class SequencerTest : public IoE2eTest {
  protected:
-  static constexpr double kRampExposureUs = 1000;
+  // Stores the active values of the sequence parameters in set `index`.
+  void store_in(int64_t index) {
+    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
+    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  }
+
   // Stores ExposureTimeAbs / GainRaw / SequenceSetExecutions in set `index`.
   void store_set(int64_t index, double exposure_us, int64_t gain_raw, int64_t executions = 1) {
     ASSERT_TRUE(camera().set_float("ExposureTimeAbs", exposure_us)) << camera().last_error();
     ASSERT_TRUE(camera().set_integer("GainRaw", gain_raw)) << camera().last_error();
     ASSERT_TRUE(camera().set_integer("SequenceSetExecutions", executions)) << camera().last_error();
-    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
-    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+    store_in(index);
+  }
+
+  // The frame one TriggerSoftware makes, received whole; nullopt otherwise.
+  // Waits after it until the sensor takes the next trigger.
+  std::optional<ReceivedFrame> triggered_frame() {
+    EXPECT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
+    auto frames = camera().pop_frames(1, 3s);
+    std::this_thread::sleep_for(50ms);
+    if (frames.size() != 1 || frames[0].status != ARV_BUFFER_STATUS_SUCCESS) return std::nullopt;
+    return std::move(frames[0]);
   }
 
   // A camera at `address` in free run, small frames at `frame_rate_hz`.
@@ -112,8 +126,7 @@ TEST_F(SequencerTest, EachSetsFrameRateTimesTheFrameAfterIt) {
   const double rate_hz[] = {50, 10};
   for (int64_t index : {0, 1}) {
     ASSERT_TRUE(camera().set_frame_rate(rate_hz[index])) << camera().last_error();
-    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
-    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+    store_in(index);
   }
   ASSERT_TRUE(camera().set_boolean("AcquisitionFrameRateEnable", false)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
@@ -236,14 +249,10 @@ TEST_F(SequencerTest, FreeSelectionTakesTheSetFromLine1AtEachTrigger) {
 TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
   open_triggered("127.0.0.67");
   ASSERT_TRUE(camera().set_integer("SequenceSetTotalNumber", 3)) << camera().last_error();
-  const auto store = [&](int64_t index) {
-    ASSERT_TRUE(camera().set_integer("SequenceSetIndex", index)) << camera().last_error();
-    ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
-  };
   // Set 0: a quarter of the height range, the whole width, centred.
   ASSERT_TRUE(camera().set_roi(4096, 544)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("CenterX", true)) << camera().last_error();
-  store(0);
+  store_in(0);
   ASSERT_TRUE(camera().set_boolean("CenterX", false)) << camera().last_error();
   // Set 1: 2 x 2 binning, a 128 x 540 ROI at (64, 100), mirrored, 12-bit.
   ASSERT_TRUE(camera().set_integer("BinningHorizontal", 2)) << camera().last_error();
@@ -251,14 +260,14 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
   ASSERT_TRUE(camera().set_roi(128, 540, 64, 100)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("ReverseX", true)) << camera().last_error();
   ASSERT_TRUE(camera().set_string("PixelFormat", "Mono12")) << camera().last_error();
-  store(1);
+  store_in(1);
   // Set 2: the whole height.
   ASSERT_TRUE(camera().set_integer("BinningHorizontal", 1)) << camera().last_error();
   ASSERT_TRUE(camera().set_integer("BinningVertical", 1)) << camera().last_error();
   ASSERT_TRUE(camera().set_roi(256, 2176)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("ReverseX", false)) << camera().last_error();
   ASSERT_TRUE(camera().set_string("PixelFormat", "Mono8")) << camera().last_error();
-  store(2);
+  store_in(2);
   // Active values smaller than any set: the frames are the sets' size.
   ASSERT_TRUE(camera().set_roi(64, 64)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
@@ -279,18 +288,14 @@ TEST_F(SequencerTest, EachSetsRoiBinningAndPixelFormatShapeItsFrames) {
                             {4096, 544, 8, 0, ARV_PIXEL_FORMAT_MONO_8, 4096 * 544}};
   for (std::size_t i = 0; i < std::size(expected); ++i) {
     SCOPED_TRACE("frame " + std::to_string(i));
-    ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
-    const auto frames = camera().pop_frames(1, 3s);
-    ASSERT_EQ(frames.size(), 1u);
-    const auto& frame = frames[0];
-    ASSERT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
-    EXPECT_EQ(frame.width, expected[i].width);
-    EXPECT_EQ(frame.height, expected[i].height);
-    EXPECT_EQ(frame.offset_x, expected[i].offset_x);
-    EXPECT_EQ(frame.offset_y, expected[i].offset_y);
-    EXPECT_EQ(frame.pixel_format, expected[i].format);
-    EXPECT_EQ(frame.image.size(), expected[i].bytes);
-    std::this_thread::sleep_for(50ms);  // the sensor is ready for the next trigger
+    const auto frame = triggered_frame();
+    ASSERT_TRUE(frame);
+    EXPECT_EQ(frame->width, expected[i].width);
+    EXPECT_EQ(frame->height, expected[i].height);
+    EXPECT_EQ(frame->offset_x, expected[i].offset_x);
+    EXPECT_EQ(frame->offset_y, expected[i].offset_y);
+    EXPECT_EQ(frame->pixel_format, expected[i].format);
+    EXPECT_EQ(frame->image.size(), expected[i].bytes);
   }
   ASSERT_TRUE(camera().stop()) << camera().last_error();
 
@@ -333,19 +338,17 @@ TEST_F(SequencerTest, ASetsBinningAndReverseShapeItsPixels) {
   open_triggered("127.0.0.68");
   const auto scene = api().put("/api/v1/scene", {{"type", "gray_ramp"}, {"min", 0.1}, {"max", 0.4}});
   ASSERT_EQ(scene.status, 200) << scene.text;
-  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", kRampExposureUs)) << camera().last_error();
+  ASSERT_TRUE(camera().set_float("ExposureTimeAbs", 1000)) << camera().last_error();
   ASSERT_TRUE(camera().set_string("PixelFormat", "Mono12")) << camera().last_error();
   // Set 0: 512 x 64 at (1792, 1056), unbinned.
   ASSERT_TRUE(camera().set_roi(512, 64, 1792, 1056)) << camera().last_error();
-  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 0)) << camera().last_error();
-  ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  store_in(0);
   // Set 1: the same sensor area binned 2 x 2, mirrored.
   ASSERT_TRUE(camera().set_integer("BinningHorizontal", 2)) << camera().last_error();
   ASSERT_TRUE(camera().set_integer("BinningVertical", 2)) << camera().last_error();
   ASSERT_TRUE(camera().set_roi(256, 32, 896, 528)) << camera().last_error();
   ASSERT_TRUE(camera().set_boolean("ReverseX", true)) << camera().last_error();
-  ASSERT_TRUE(camera().set_integer("SequenceSetIndex", 1)) << camera().last_error();
-  ASSERT_TRUE(camera().execute("SequenceSetStore")) << camera().last_error();
+  store_in(1);
   ASSERT_TRUE(camera().set_boolean("SequenceEnable", true)) << camera().last_error();
   ASSERT_TRUE(camera().create_stream()) << camera().last_error();
   ASSERT_TRUE(camera().start()) << camera().last_error();
@@ -355,11 +358,9 @@ TEST_F(SequencerTest, ASetsBinningAndReverseShapeItsPixels) {
   };
   std::vector<Halves> frames;
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(camera().execute("TriggerSoftware")) << camera().last_error();
-    const auto popped = camera().pop_frames(1, 3s);
-    ASSERT_EQ(popped.size(), 1u);
-    const auto& frame = popped[0];
-    ASSERT_EQ(frame.status, ARV_BUFFER_STATUS_SUCCESS);
+    const auto received = triggered_frame();
+    ASSERT_TRUE(received);
+    const auto& frame = *received;
     ASSERT_EQ(frame.image.size(), std::size_t(frame.width) * frame.height * 2);
     Halves halves;
     for (int row = 0; row < frame.height; ++row)
@@ -370,7 +371,6 @@ TEST_F(SequencerTest, ASetsBinningAndReverseShapeItsPixels) {
     halves.left /= frame.width / 2 * frame.height;
     halves.right /= frame.width / 2 * frame.height;
     frames.push_back(halves);
-    std::this_thread::sleep_for(50ms);
   }
   ASSERT_TRUE(camera().stop()) << camera().last_error();
   RecordProperty("unbinned_mean", std::to_string(frames[0].mean()));
