@@ -248,6 +248,9 @@ void AcquisitionEngine::attach_features() {
 // ------------------------------------------------------------------ commands
 
 void AcquisitionEngine::start_command() {
+  // The device's lock, then the engine's (the lock order), held across both
+  // changes: a stop or the end of an acquisition cannot come between them.
+  std::lock_guard device_lock(device_.mutex());
   {
     std::lock_guard lock(mutex_);
     ++generation_;
@@ -258,10 +261,19 @@ void AcquisitionEngine::start_command() {
 }
 
 void AcquisitionEngine::stop_command() {
+  std::lock_guard device_lock(device_.mutex());
   {
     std::lock_guard lock(mutex_);
     want_acquisition_ = false;
   }
+  // A host changes PixelFormat or the ROI right after AcquisitionStop is
+  // acknowledged (pylon's StopGrabbing, Aravis's stop and then a write). Once
+  // the command is taken no new frame starts, and the frames still in the
+  // camera latched their settings at their start, so nothing needs the locked
+  // features any longer; waiting for the acquisition thread to wake first
+  // refused such a write now and then (SequenceEnable in an e2e test, ~1 run
+  // in 10 on a fast 2-core machine).
+  device_.set_streaming(false);
   wake_.notify_all();
 }
 
@@ -411,16 +423,16 @@ void AcquisitionEngine::run() {
       ++stats_.acquisitions;
     }
     acquire();
-    bool stopped_for_good = false;
-    {
-      std::lock_guard lock(mutex_);
-      active_ = false;
-      waiting_for_frame_trigger_ = waiting_for_acquisition_trigger_ = exposing_ = false;
-      frame_triggers_.clear();
-      acquisition_triggers_.clear();
-      stopped_for_good = !want_acquisition_;
-    }
-    if (stopped_for_good) device_.set_streaming(false);
+    // Under the device's lock too: a start between the check and the unlock
+    // would otherwise be left unlocked while it acquires.
+    std::lock_guard device_lock(device_.mutex());
+    std::lock_guard lock(mutex_);
+    active_ = false;
+    waiting_for_frame_trigger_ = waiting_for_acquisition_trigger_ = exposing_ = false;
+    frame_triggers_.clear();
+    acquisition_triggers_.clear();
+    // SingleFrame and MultiFrame end by themselves.
+    if (!want_acquisition_) device_.set_streaming(false);
   }
 }
 

@@ -361,6 +361,30 @@ TEST_F(EmulatedCamera, SingleFrameAcquisitionEndsByItselfAndUnlocksTheRoi) {
   EXPECT_EQ(device().set("Width", int64_t{128}), gvcp::Status::Success);
 }
 
+// A host writes PixelFormat or the ROI right after AcquisitionStop is
+// acknowledged. The device's lock is held across both writes, as the GVCP
+// thread holds it for one command: the acquisition thread cannot wake up in
+// between, so the write must not depend on it.
+TEST_F(EmulatedCamera, AcquisitionStopUnlocksTheRoiBeforeTheAcquisitionThreadWakes) {
+  ASSERT_EQ(device().set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
+  const auto deadline = std::chrono::steady_clock::now() + 3000ms;
+  while (camera_->engine().statistics().frames_exposed == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_GT(camera_->engine().statistics().frames_exposed, 0u);
+  {
+    std::lock_guard hold(device().mutex());
+    ASSERT_EQ(device().set("AcquisitionStop", int64_t{1}), gvcp::Status::Success);
+    EXPECT_EQ(device().set("Width", int64_t{128}), gvcp::Status::Success);
+    EXPECT_FALSE(device().streaming());
+  }
+  // And the acquisition does stop.
+  std::this_thread::sleep_for(200ms);
+  const uint64_t exposed = camera_->engine().statistics().frames_exposed;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(camera_->engine().statistics().frames_exposed, exposed);
+  EXPECT_EQ(device().get_int("Width"), 128);
+}
+
 TEST_F(EmulatedCamera, MultiFrameAcquisitionDeliversAcquisitionFrameCount) {
   ASSERT_EQ(device().set("AcquisitionMode", int64_t{1}), gvcp::Status::Success);
   ASSERT_EQ(device().set("AcquisitionFrameCount", int64_t{3}), gvcp::Status::Success);
