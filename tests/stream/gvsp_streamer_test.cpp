@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sched.h>
 
 #include <asio.hpp>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "camemu/stream/gvsp_codec.hpp"
@@ -566,6 +570,44 @@ TEST(GvspStreamerBursts, BurstsFitALocalSocketBufferAndGrowTowardANetworkCard) {
   EXPECT_GT(remote_burst, constants.pacing.remote_burst_packets * 0.8);
   EXPECT_LE(remote_burst, constants.pacing.remote_burst_packets);
   EXPECT_EQ(remote.statistics().frames_sent, 3u);
+}
+
+// The scheduling policy of this process's thread named gvsp-sender (one
+// streamer alive at a time), or -1.
+int sender_thread_policy() {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name) && name == "gvsp-sender")
+      return ::sched_getscheduler(static_cast<pid_t>(std::stol(task.path().filename().string())));
+  }
+  return -1;
+}
+
+// A client on this host shares its cores with camemu: a real-time sender took
+// the client's core every burst (docs/measurements.md, 2026-11-29). Toward a
+// network card it keeps its real-time priority when the process may have one.
+TEST(GvspStreamerBursts, TheSenderIsRealTimeOnlyTowardANetworkCard) {
+  const auto payload = test_payload(200'000, 9);
+  HostStreamClock clock;
+  {
+    LoopbackReceiver receiver;
+    GvspStreamer local(clock);
+    local.set_destination(receiver.endpoint());
+    ASSERT_TRUE(local.submit_frame(small_frame(payload, 1000, 200)).accepted);
+    ASSERT_TRUE(local.wait_until_idle(5s));
+    EXPECT_EQ(sender_thread_policy(), SCHED_OTHER);
+  }
+  GvspStreamer remote(clock);
+  remote.set_destination(unbound_loopback_endpoint());
+  ASSERT_TRUE(remote.submit_frame(small_frame(payload, 1000, 200)).accepted);
+  ASSERT_TRUE(remote.wait_until_idle(5s));
+  sched_param probe{};
+  probe.sched_priority = 1;
+  if (::sched_setscheduler(0, SCHED_FIFO, &probe) != 0) GTEST_SKIP() << "no privilege for a real-time priority here";
+  probe.sched_priority = 0;
+  ::sched_setscheduler(0, SCHED_OTHER, &probe);
+  EXPECT_EQ(sender_thread_policy(), SCHED_FIFO);
 }
 
 TEST(GvspStreamerFaults, InjectedDropsLoseThoseExactPacketsAndResendRecoversThem) {

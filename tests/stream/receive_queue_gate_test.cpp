@@ -128,6 +128,59 @@ TEST(ReceiveQueueGate, AQueueNobodyReadsIsLeftAloneAfterOneRingTime) {
   EXPECT_TRUE(gate.admit(now + 4'000'001'000, burst, kWireNs, queue));
 }
 
+// A client that read its queue, then stalls for longer than the ring lasts
+// (on a paravirtualised VM Aravis faulting in fresh buffers, 11 us a page,
+// stalled ~30-100 ms): the ring overflows, but only until it reads again.
+// Before, the stall was taken for a queue nobody reads and left alone for a
+// whole recheck interval, a second of packets lost.
+ReceiveQueueGate gate_whose_reader_stalled_past_the_ring(ScriptedQueue& queue, int64_t& now) {
+  ReceiveQueueGate gate(settings());
+  const std::size_t burst = sixteen_packet_burst();
+  // Held once and drained: somebody reads this queue. Then pinned full.
+  queue.answers = {ReceiveQueueFill{kCapacity, kCapacity}, ReceiveQueueFill{1000, kCapacity},
+                   ReceiveQueueFill{kCapacity, kCapacity}};
+  now = *gate.admit(0, burst, kWireNs, queue);
+  EXPECT_FALSE(gate.admit(now, burst, kWireNs, queue));
+  gate.sent(kCapacity);
+  now += 1;
+  while (auto retry = gate.admit(now, burst, kWireNs, queue)) now = *retry;
+  EXPECT_EQ(gate.overflows(), 1u);
+  return gate;
+}
+
+TEST(ReceiveQueueGate, AReaderStalledPastTheRingLosesPacketsOnlyUntilItReadsAgain) {
+  ScriptedQueue queue;
+  int64_t now = 0;
+  ReceiveQueueGate gate = gate_whose_reader_stalled_past_the_ring(queue, now);
+  const std::size_t burst = sixteen_packet_burst();
+  // Still stalled: bursts go (the kernel drops what does not fit, as a full
+  // ring would), and the queue is read again every poll interval.
+  const int queries_at_overflow = queue.queries;
+  for (int i = 1; i <= 10; ++i) ASSERT_FALSE(gate.admit(now + i * 100'000, burst, kWireNs, queue));
+  EXPECT_EQ(queue.queries, queries_at_overflow + 5);
+  // It reads again: bursts go while there is room, and a full queue is held again.
+  queue.answers = {ReceiveQueueFill{1000, kCapacity}, ReceiveQueueFill{kCapacity, kCapacity}};
+  ASSERT_FALSE(gate.admit(now + 2'000'000, burst, kWireNs, queue));
+  gate.sent(kCapacity);
+  EXPECT_TRUE(gate.admit(now + 2'000'001, burst, kWireNs, queue));
+  EXPECT_FALSE(gate.destination_is_remote());
+}
+
+TEST(ReceiveQueueGate, AReaderStalledForARecheckIntervalIsLeftAloneAsAQueueNobodyReads) {
+  ScriptedQueue queue;
+  int64_t now = 0;
+  ReceiveQueueGate gate = gate_whose_reader_stalled_past_the_ring(queue, now);
+  const std::size_t burst = sixteen_packet_burst();
+  const int64_t overflow_ns = now;
+  for (now += 200'000; now <= overflow_ns + 1'000'000'000; now += 200'000)
+    ASSERT_FALSE(gate.admit(now, burst, kWireNs, queue));
+  // From then on one reading per recheck interval, and no hold.
+  const int queries = queue.queries;
+  for (int i = 0; i < 100; ++i) ASSERT_FALSE(gate.admit(now + i * 1'000'000, burst, kWireNs, queue));
+  EXPECT_EQ(queue.queries, queries);
+  EXPECT_EQ(gate.overflows(), 1u);
+}
+
 // Aravis's packet-socket mode, recognised: the full queue is never read, and
 // no burst waits for it (a whole ring of 8 KB packets is 135 ms, past Aravis's
 // 100 ms frame retention).

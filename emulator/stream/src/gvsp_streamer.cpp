@@ -570,21 +570,34 @@ std::optional<int64_t> GvspStreamer::admit_to_receiver(int64_t now_ns, std::size
   return retry;
 }
 
+void GvspStreamer::use_realtime_priority(bool realtime) {
+  // The camera's link never pauses; this thread stands in for it. On a loaded
+  // host an ordinary thread wakes a millisecond or more late, and since each
+  // wake-up sends one small burst the link then runs at a fraction of its
+  // rate and frames pile up. A low real-time priority makes wake-ups prompt;
+  // the thread's CPU use is bounded by the pacing (it sleeps between bursts),
+  // and the kernel's RT throttling still bounds it. Best effort: without the
+  // privilege (CAP_SYS_NICE) the thread stays SCHED_OTHER.
+  //
+  // Only toward a network card, though. A client on this host shares its
+  // cores with camemu, and over loopback the sender's burst is delivered into
+  // the client's socket on the sender's CPU: a real-time sender woken on the
+  // client's core took that core from it every burst. On a 2-core VM with
+  // costly page faults (11 us each, Aravis filling fresh buffers) the client
+  // then fell tens of milliseconds behind, the receive ring overflowed, and
+  // arv-camera-test --no-packet-socket failed frames in most 10-s runs
+  // (docs/measurements.md, 2026-11-29); SCHED_OTHER there: 0 or 1 in 3 runs.
+  if (realtime_priority_ && *realtime_priority_ == realtime) return;
+  realtime_priority_ = realtime;
+  sched_param parameters{};
+  parameters.sched_priority = realtime ? sender_realtime_priority : 0;
+  ::pthread_setschedparam(::pthread_self(), realtime ? SCHED_FIFO : SCHED_OTHER, &parameters);
+}
+
 void GvspStreamer::run() {
   // Bursts are ~0.2 ms apart; the default 50 us timer slack would be a quarter
   // of that. Best effort: ignored if the kernel refuses.
   ::prctl(PR_SET_TIMERSLACK, precise_timer_slack_ns);
-  // The camera's link never pauses; this thread stands in for it. On a loaded
-  // host an ordinary thread wakes a millisecond or more late, and since each
-  // wake-up sends one small burst (bigger ones would overflow the host's
-  // receive buffer) the link then runs at a fraction of its rate and frames
-  // pile up. A low real-time priority makes wake-ups prompt; the thread's CPU
-  // use is bounded by the pacing (it sleeps between bursts), and the kernel's
-  // RT throttling still bounds it. Best effort: without the privilege
-  // (CAP_SYS_NICE) the thread stays SCHED_OTHER.
-  sched_param realtime{};
-  realtime.sched_priority = sender_realtime_priority;
-  ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &realtime);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (test_packet_pending_) {
@@ -631,6 +644,8 @@ void GvspStreamer::run() {
     }
     execute_plan(lock);
     if (gated) receive_gate_.sent(receive_cost);
+    use_realtime_priority(!(receiver_probe_.available() && receive_gate_.settings().enabled &&
+                            !receive_gate_.destination_is_remote()));
     plan_release_ns_.reset();
     if (idle_locked()) idle_.notify_all();
   }

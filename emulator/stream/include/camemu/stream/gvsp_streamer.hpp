@@ -191,6 +191,8 @@ class GvspStreamer {
   // resends PACKET_UNAVAILABLE; true when a slot became claimable.
   bool withdraw_resends_of_oldest_retained();
   void run();
+  // SCHED_FIFO toward a network card, SCHED_OTHER toward a client on this host.
+  void use_realtime_priority(bool realtime);
   bool idle_locked() const;
   void start_next_frame();
   // Abandons what was queued or being sent when the channel opened or closed
@@ -220,6 +222,7 @@ class GvspStreamer {
   bool test_packet_pending_ = false;
   std::optional<sockaddr_in> test_packet_destination_;
   uint32_t test_packet_size_ = 0;
+  std::optional<bool> realtime_priority_;  // the sending thread runs SCHED_FIFO (set by that thread only)
   bool sender_idle_ = false;  // the sending thread waits for work without a deadline
   std::optional<sockaddr_in> destination_;
   bool sending_unlocked_ = false;  // execute_plan is sending the planned burst without the lock

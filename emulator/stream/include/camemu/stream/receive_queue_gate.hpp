@@ -18,11 +18,14 @@
 // before every burst: the room seen at the last reading is spent burst by
 // burst and read again only when it runs out. A destination with no socket
 // on this host (a remote client), or a socket nobody reads (Aravis's packet
-// socket mode reads a raw socket instead), is left alone for a while. A socket
-// that is full with no reader is found out after one ring time; when the
-// client's packet socket can be seen (camemu has CAP_NET_ADMIN), at once: a
-// ring time is 135 ms with 8 KB packets, and holding the first frame that long
-// took it past Aravis's 100 ms frame retention, so the client lost it. A
+// socket mode reads a raw socket instead), is left alone for a while. A client
+// that was seen reading and then stalls past one ring time loses what a full
+// ring would (bursts go, the kernel drops what does not fit) until a reading
+// shows room again. A socket that is full with no reader is found out after
+// one ring time; when the client's packet socket can be seen (camemu has
+// CAP_NET_ADMIN), at once: a ring time is 135 ms with 8 KB packets, and
+// holding the first frame that long took it past Aravis's 100 ms frame
+// retention, so the client lost it. A
 // capture whose filter names the stream (tshark's "udp port P" does too) is
 // believed only until the queue has been seen going down: a socket that is
 // read is protected again after at most one recheck interval.
@@ -57,6 +60,7 @@ class ReceiveQueueGate {
     bypass_until_ns_.reset();
     unread_queued_bytes_.reset();
     hold_.reset();
+    ring_full_since_ns_.reset();
     remote_ = false;
     reader_seen_ = false;
     last_queued_bytes_.reset();
@@ -99,6 +103,7 @@ class ReceiveQueueGate {
                                Capture&& captured_below_udp) {
     if (!settings_.enabled) return std::nullopt;
     if (bypass_until_ns_ && now_ns < *bypass_until_ns_) return std::nullopt;
+    if (ring_full_since_ns_) return admit_while_ring_full(now_ns, cost_bytes, query);
     if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
     const std::optional<ReceiveQueueFill> fill = query();
     if (!fill) {  // no local receiver: nothing to protect
@@ -142,7 +147,12 @@ class ReceiveQueueGate {
     if (now_ns - hold_->since_ns >= ring_time_ns) {
       // The ring is full: the burst goes and the kernel drops what does not
       // fit. A queue that never drained is not being read at all.
-      if (!hold_->drained) {
+      if (!hold_->drained && reader_seen_) {
+        // A client that read this queue before and stalls now (page faults,
+        // a busy machine): the ring stays full only until it reads again.
+        ring_full_since_ns_ = now_ns;
+        next_ring_check_ns_ = now_ns + settings_.poll_interval_ns;
+      } else if (!hold_->drained) {
         start_bypass(now_ns);
         unread_queued_bytes_ = fill->queued_bytes;
       }
@@ -176,6 +186,41 @@ class ReceiveQueueGate {
     sent_since_reading_ = 0;
   }
 
+  // The ring overflowed while a client that reads this queue stalled: as
+  // through a full ring, bursts go at the link's rate and the kernel drops
+  // what does not fit, until a reading shows room again; then bursts are held
+  // as before. Until 2026-11-29 such a stall counted as a queue nobody reads,
+  // left alone for a whole recheck interval: a stall of ~30 ms (a client
+  // faulting in its buffers on a paravirtualised VM) cost a second of packets,
+  // and Aravis never caught up with the resends. A stall longer than the
+  // recheck interval is then taken for a queue nobody reads.
+  template <class Query>
+  std::optional<int64_t> admit_while_ring_full(int64_t now_ns, std::size_t cost_bytes, Query& query) {
+    if (now_ns < next_ring_check_ns_) return std::nullopt;
+    const std::optional<ReceiveQueueFill> fill = query();
+    if (!fill) {  // the client went away
+      ring_full_since_ns_.reset();
+      remote_ = true;
+      start_bypass(now_ns);
+      return std::nullopt;
+    }
+    note_reading(*fill);
+    const int64_t room = static_cast<int64_t>(fill->capacity_bytes) - static_cast<int64_t>(fill->queued_bytes);
+    if (room >= static_cast<int64_t>(cost_bytes) || fill->queued_bytes == 0) {
+      ring_full_since_ns_.reset();
+      credit_bytes_ = room;
+      return std::nullopt;
+    }
+    if (now_ns - *ring_full_since_ns_ >= settings_.recheck_interval_ns) {
+      ring_full_since_ns_.reset();
+      start_bypass(now_ns);
+      unread_queued_bytes_ = fill->queued_bytes;
+      return std::nullopt;
+    }
+    next_ring_check_ns_ = now_ns + settings_.poll_interval_ns;
+    return std::nullopt;
+  }
+
   // Bursts sent while bypassed are not counted against the room last seen, so
   // that room is forgotten: the first burst after the bypass reads the queue.
   void start_bypass(int64_t now_ns) {
@@ -193,6 +238,8 @@ class ReceiveQueueGate {
   std::optional<int64_t> bypass_until_ns_;
   std::optional<uint32_t> unread_queued_bytes_;  // queue level of a socket found unread
   std::optional<Hold> hold_;
+  std::optional<int64_t> ring_full_since_ns_;  // a stalled reader's ring overflowed then
+  int64_t next_ring_check_ns_ = 0;
   bool remote_ = false;
   bool reader_seen_ = false;  // the queue was seen going down since the destination was set
   std::optional<uint32_t> last_queued_bytes_;  // at the last reading
