@@ -407,7 +407,7 @@ void AcquisitionEngine::emit_event(uint16_t id, int64_t t_ns) {
 
 bool AcquisitionEngine::wait_until(int64_t camera_ns) {
   std::unique_lock lock(mutex_);
-  const uint64_t generation = generation_;
+  const uint64_t generation = running_generation_;
   wake_.wait_until(lock, clock_.host_time_at(camera_ns),
                    [&] { return shutdown_ || !want_acquisition_ || generation_ != generation; });
   return !shutdown_ && want_acquisition_ && generation_ == generation;
@@ -420,6 +420,7 @@ void AcquisitionEngine::run() {
       wake_.wait(lock, [&] { return shutdown_ || want_acquisition_; });
       if (shutdown_) return;
       active_ = true;
+      running_generation_ = generation_;
       ++stats_.acquisitions;
     }
     acquire();
@@ -445,7 +446,7 @@ bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& 
   if (hooks_.acquisition_trigger_wait) hooks_.acquisition_trigger_wait(true, clock_.now_ns());
   emit_event(event_id::acquisition_start_wait, clock_.now_ns());
   std::unique_lock lock(mutex_);
-  const uint64_t generation = generation_;
+  const uint64_t generation = running_generation_;
   wake_.wait(lock, [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || !acquisition_triggers_.empty(); });
   waiting_for_acquisition_trigger_ = false;
   const bool triggered = !acquisition_triggers_.empty() && want_acquisition_ && !shutdown_;
@@ -487,7 +488,7 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(true, std::max(ready, clock_.now_ns()));
   emit_event(event_id::frame_start_wait, std::max(ready, clock_.now_ns()));
   std::unique_lock lock(mutex_);
-  const uint64_t generation = generation_;
+  const uint64_t generation = running_generation_;
   const bool level_mode = trigger.activation.rfind("Level", 0) == 0;
   const int input = trigger.source == "Line1" ? 1 : trigger.source == "Line3" ? 2 : trigger.source == "Action1" ? 3 : 0;
   const bool wanted_level = trigger.activation == "LevelHigh";
@@ -587,7 +588,7 @@ void AcquisitionEngine::report_dropped_trigger(std::optional<int64_t> edge_ns) {
 
 std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_width_exposure_end(int64_t trigger_ns) {
   std::unique_lock lock(mutex_);
-  const uint64_t generation = generation_;
+  const uint64_t generation = running_generation_;
   const auto closed = [&] {
     return std::find_if(closed_widths_.begin(), closed_widths_.end(),
                         [&](const WidthExposureEnd& end) { return end.trigger_ns == trigger_ns; });
@@ -601,12 +602,27 @@ std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_w
   return end;
 }
 
+bool AcquisitionEngine::still_wanted() const {
+  std::lock_guard lock(mutex_);
+  return !shutdown_ && want_acquisition_ && generation_ == running_generation_;
+}
+
 void AcquisitionEngine::acquire() {
-  const auto first = read_settings(device_);
+  // Settings are read under the device's lock, which AcquisitionStart and
+  // AcquisitionStop take too: read while this acquisition is still wanted,
+  // they are the ones it was started with. A stop, a write to a feature the
+  // stop unlocked and a new start can all come while this thread is late;
+  // the new acquisition must not get a frame latched before them.
+  AcquisitionSettings first;
+  {
+    std::lock_guard device_lock(device_.mutex());
+    if (!still_wanted()) return;
+    first = read_settings(device_);
+  }
   if (!wait_for_acquisition_trigger(first)) return;
   const uint64_t generation = [&] {
     std::lock_guard lock(mutex_);
-    return generation_;
+    return running_generation_;
   }();
   int64_t frames_done = 0;
   // Free run's first exposure starts a moment after AcquisitionStart: its
@@ -648,13 +664,16 @@ void AcquisitionEngine::acquire() {
     // bench input or output change would then be dated after it.
     const bool sample_lines = hooks_.line_status_all && sequencer_.reads_lines();
     const uint32_t lines_at_start = sample_lines ? hooks_.line_status_all(std::min(*trigger_ns, clock_.now_ns())) : 0;
-    const auto settings = [&] {
+    const auto latched_settings = [&]() -> std::optional<AcquisitionSettings> {
       std::lock_guard device_lock(device_.mutex());
+      if (!still_wanted()) return std::nullopt;
       auto latched = read_settings(device_);
       latched.image.tone_curve = digital_processing_.current();
       sequencer_.apply_at_frame_start(latched, lines_at_start);
       return latched;
     }();
+    if (!latched_settings) return;
+    const AcquisitionSettings& settings = *latched_settings;
     const double period_ns = frame_period_ns(settings);
     const bool width_controlled = settings.trigger_width_exposure && settings.frame_start.enabled;
     if (settings.sequence_set >= 0 && width_controlled) {

@@ -105,6 +105,8 @@ class AcquisitionEngine {
 
   void run();
   void acquire();
+  // The acquisition the thread runs was neither stopped nor replaced by a new start.
+  bool still_wanted() const;
   bool wait_until(int64_t camera_ns);  // false when stopped
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
   // Free run: the start on the grid `next_free_run_ns`, whole
@@ -174,6 +176,7 @@ class AcquisitionEngine {
   bool shutdown_ = false;
   bool want_acquisition_ = false;  // set by AcquisitionStart, cleared by Stop or when the frames are done
   uint64_t generation_ = 0;         // bumped by every AcquisitionStart
+  uint64_t running_generation_ = 0; // the generation the thread's acquisition belongs to
   std::atomic<bool> active_{false}; // the thread is inside an acquisition
   bool waiting_for_frame_trigger_ = false;
   bool waiting_for_acquisition_trigger_ = false;

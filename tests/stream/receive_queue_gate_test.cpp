@@ -166,14 +166,28 @@ TEST(ReceiveQueueGate, AReaderStalledPastTheRingLosesPacketsOnlyUntilItReadsAgai
   EXPECT_FALSE(gate.destination_is_remote());
 }
 
+TEST(ReceiveQueueGate, AReaderThatReadsAgainMoreSlowlyThanTheLinkIsHeldForAgain) {
+  ScriptedQueue queue;
+  int64_t now = 0;
+  ReceiveQueueGate gate = gate_whose_reader_stalled_past_the_ring(queue, now);
+  const std::size_t burst = sixteen_packet_burst();
+  // Its queue goes down a little, never enough for a burst: it reads, so the
+  // next burst waits for room instead of going into a full queue.
+  queue.answers = {ReceiveQueueFill{kCapacity - 3000, kCapacity}};
+  EXPECT_TRUE(gate.admit(now + 200'000, burst, kWireNs, queue));
+  EXPECT_EQ(gate.overflows(), 1u);
+}
+
 TEST(ReceiveQueueGate, AReaderStalledForARecheckIntervalIsLeftAloneAsAQueueNobodyReads) {
   ScriptedQueue queue;
   int64_t now = 0;
   ReceiveQueueGate gate = gate_whose_reader_stalled_past_the_ring(queue, now);
   const std::size_t burst = sixteen_packet_burst();
   const int64_t overflow_ns = now;
+  const int queries_at_overflow = queue.queries;
   for (now += 200'000; now <= overflow_ns + 1'000'000'000; now += 200'000)
     ASSERT_FALSE(gate.admit(now, burst, kWireNs, queue));
+  EXPECT_EQ(queue.queries, queries_at_overflow + 5000);  // read every poll interval until then
   // From then on one reading per recheck interval, and no hold.
   const int queries = queue.queries;
   for (int i = 0; i < 100; ++i) ASSERT_FALSE(gate.admit(now + i * 1'000'000, burst, kWireNs, queue));

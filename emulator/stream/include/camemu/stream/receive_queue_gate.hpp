@@ -103,9 +103,16 @@ class ReceiveQueueGate {
                                Capture&& captured_below_udp) {
     if (!settings_.enabled) return std::nullopt;
     if (bypass_until_ns_ && now_ns < *bypass_until_ns_) return std::nullopt;
-    if (ring_full_since_ns_) return admit_while_ring_full(now_ns, cost_bytes, query);
-    if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
-    const std::optional<ReceiveQueueFill> fill = query();
+    std::optional<ReceiveQueueFill> fill;
+    if (ring_full_since_ns_) {
+      if (now_ns < next_ring_check_ns_) return std::nullopt;
+      fill = query();
+      if (fill && ring_stays_full(now_ns, *fill, cost_bytes)) return std::nullopt;
+      ring_full_since_ns_.reset();  // read again (or gone): taken below as any reading
+    } else {
+      if (credit_bytes_ >= static_cast<int64_t>(cost_bytes)) return std::nullopt;
+      fill = query();
+    }
     if (!fill) {  // no local receiver: nothing to protect
       remote_ = true;
       start_bypass(now_ns);
@@ -188,37 +195,26 @@ class ReceiveQueueGate {
 
   // The ring overflowed while a client that reads this queue stalled: as
   // through a full ring, bursts go at the link's rate and the kernel drops
-  // what does not fit, until a reading shows room again; then bursts are held
-  // as before. Until 2026-11-29 such a stall counted as a queue nobody reads,
-  // left alone for a whole recheck interval: a stall of ~30 ms (a client
-  // faulting in its buffers on a paravirtualised VM) cost a second of packets,
-  // and Aravis never caught up with the resends. A stall longer than the
-  // recheck interval is then taken for a queue nobody reads.
-  template <class Query>
-  std::optional<int64_t> admit_while_ring_full(int64_t now_ns, std::size_t cost_bytes, Query& query) {
-    if (now_ns < next_ring_check_ns_) return std::nullopt;
-    const std::optional<ReceiveQueueFill> fill = query();
-    if (!fill) {  // the client went away
-      ring_full_since_ns_.reset();
-      remote_ = true;
-      start_bypass(now_ns);
-      return std::nullopt;
-    }
-    note_reading(*fill);
-    const int64_t room = static_cast<int64_t>(fill->capacity_bytes) - static_cast<int64_t>(fill->queued_bytes);
-    if (room >= static_cast<int64_t>(cost_bytes) || fill->queued_bytes == 0) {
-      ring_full_since_ns_.reset();
-      credit_bytes_ = room;
-      return std::nullopt;
-    }
+  // what does not fit, until a reading shows the client reading again (its
+  // queue lower than at the last reading, or room for the burst); then bursts
+  // are held as before. Until 2026-11-29 such a stall counted as a queue
+  // nobody reads, left alone for a whole recheck interval: a stall of ~30 ms
+  // (a client faulting in its buffers on a paravirtualised VM) cost a second
+  // of packets, and Aravis never caught up with the resends. A stall as long
+  // as the recheck interval is then taken for a queue nobody reads.
+  bool ring_stays_full(int64_t now_ns, const ReceiveQueueFill& fill, std::size_t cost_bytes) {
+    const bool went_down = last_queued_bytes_ && fill.queued_bytes < *last_queued_bytes_;
+    const int64_t room = static_cast<int64_t>(fill.capacity_bytes) - static_cast<int64_t>(fill.queued_bytes);
+    if (went_down || room >= static_cast<int64_t>(cost_bytes) || fill.queued_bytes == 0) return false;
+    note_reading(fill);
     if (now_ns - *ring_full_since_ns_ >= settings_.recheck_interval_ns) {
       ring_full_since_ns_.reset();
       start_bypass(now_ns);
-      unread_queued_bytes_ = fill->queued_bytes;
-      return std::nullopt;
+      unread_queued_bytes_ = fill.queued_bytes;
+      return true;
     }
     next_ring_check_ns_ = now_ns + settings_.poll_interval_ns;
-    return std::nullopt;
+    return true;
   }
 
   // Bursts sent while bypassed are not counted against the room last seen, so
