@@ -20,8 +20,8 @@
 // on this host (a remote client), or a socket nobody reads (Aravis's packet
 // socket mode reads a raw socket instead), is left alone for a while. A client
 // that was seen reading and then stalls past one ring time loses what a full
-// ring would (bursts go, the kernel drops what does not fit) until a reading
-// shows room again. A socket that is full with no reader is found out after
+// ring would (bursts go, the kernel drops what does not fit) until it is seen
+// reading again. A socket that is full with no reader is found out after
 // one ring time; when the client's packet socket can be seen (camemu has
 // CAP_NET_ADMIN), at once: a ring time is 135 ms with 8 KB packets, and
 // holding the first frame that long took it past Aravis's 100 ms frame
@@ -153,7 +153,8 @@ class ReceiveQueueGate {
     const int64_t ring_time_ns = static_cast<int64_t>(settings_.ring_packets) * std::max<int64_t>(packet_wire_ns, 1);
     if (now_ns - hold_->since_ns >= ring_time_ns) {
       // The ring is full: the burst goes and the kernel drops what does not
-      // fit. A queue that never drained is not being read at all.
+      // fit. A queue that never drained, of a client never seen reading, is
+      // not being read at all.
       if (!hold_->drained && reader_seen_) {
         // A client that read this queue before and stalls now (page faults,
         // a busy machine): the ring stays full only until it reads again.
