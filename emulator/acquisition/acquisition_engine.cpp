@@ -407,10 +407,8 @@ void AcquisitionEngine::emit_event(uint16_t id, int64_t t_ns) {
 
 bool AcquisitionEngine::wait_until(int64_t camera_ns) {
   std::unique_lock lock(mutex_);
-  const uint64_t generation = running_generation_;
-  wake_.wait_until(lock, clock_.host_time_at(camera_ns),
-                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation; });
-  return !shutdown_ && want_acquisition_ && generation_ == generation;
+  wake_.wait_until(lock, clock_.host_time_at(camera_ns), [&] { return stopped_locked(); });
+  return !stopped_locked();
 }
 
 void AcquisitionEngine::run() {
@@ -446,8 +444,7 @@ bool AcquisitionEngine::wait_for_acquisition_trigger(const AcquisitionSettings& 
   if (hooks_.acquisition_trigger_wait) hooks_.acquisition_trigger_wait(true, clock_.now_ns());
   emit_event(event_id::acquisition_start_wait, clock_.now_ns());
   std::unique_lock lock(mutex_);
-  const uint64_t generation = running_generation_;
-  wake_.wait(lock, [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || !acquisition_triggers_.empty(); });
+  wake_.wait(lock, [&] { return stopped_locked() || !acquisition_triggers_.empty(); });
   waiting_for_acquisition_trigger_ = false;
   const bool triggered = !acquisition_triggers_.empty() && want_acquisition_ && !shutdown_;
   const int64_t t = triggered ? acquisition_triggers_.front().t_ns : clock_.now_ns();
@@ -488,16 +485,15 @@ std::optional<int64_t> AcquisitionEngine::next_exposure_start(const AcquisitionS
   if (hooks_.frame_trigger_wait) hooks_.frame_trigger_wait(true, std::max(ready, clock_.now_ns()));
   emit_event(event_id::frame_start_wait, std::max(ready, clock_.now_ns()));
   std::unique_lock lock(mutex_);
-  const uint64_t generation = running_generation_;
   const bool level_mode = trigger.activation.rfind("Level", 0) == 0;
   const int input = trigger.source == "Line1" ? 1 : trigger.source == "Line3" ? 2 : trigger.source == "Action1" ? 3 : 0;
   const bool wanted_level = trigger.activation == "LevelHigh";
   wake_.wait(lock, [&] {
-    if (shutdown_ || !want_acquisition_ || generation_ != generation) return true;
+    if (stopped_locked()) return true;
     return level_mode ? level_[input] == wanted_level : !frame_triggers_.empty();
   });
   waiting_for_frame_trigger_ = false;
-  if (shutdown_ || !want_acquisition_ || generation_ != generation) return std::nullopt;
+  if (stopped_locked()) return std::nullopt;
   int64_t start;
   if (level_mode) {
     start = std::max(ready, clock_.now_ns());
@@ -588,13 +584,12 @@ void AcquisitionEngine::report_dropped_trigger(std::optional<int64_t> edge_ns) {
 
 std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_width_exposure_end(int64_t trigger_ns) {
   std::unique_lock lock(mutex_);
-  const uint64_t generation = running_generation_;
   const auto closed = [&] {
     return std::find_if(closed_widths_.begin(), closed_widths_.end(),
                         [&](const WidthExposureEnd& end) { return end.trigger_ns == trigger_ns; });
   };
   wake_.wait_until(lock, clock_.host_time_at(trigger_ns + kMaxTriggerWidthNs),
-                   [&] { return shutdown_ || !want_acquisition_ || generation_ != generation || closed() != closed_widths_.end(); });
+                   [&] { return stopped_locked() || closed() != closed_widths_.end(); });
   const auto found = closed();
   if (found == closed_widths_.end()) return std::nullopt;
   const WidthExposureEnd end = *found;
@@ -602,9 +597,13 @@ std::optional<AcquisitionEngine::WidthExposureEnd> AcquisitionEngine::wait_for_w
   return end;
 }
 
+bool AcquisitionEngine::stopped_locked() const {
+  return shutdown_ || !want_acquisition_ || generation_ != running_generation_;
+}
+
 bool AcquisitionEngine::still_wanted() const {
   std::lock_guard lock(mutex_);
-  return !shutdown_ && want_acquisition_ && generation_ == running_generation_;
+  return !stopped_locked();
 }
 
 void AcquisitionEngine::acquire() {
@@ -620,10 +619,6 @@ void AcquisitionEngine::acquire() {
     first = read_settings(device_);
   }
   if (!wait_for_acquisition_trigger(first)) return;
-  const uint64_t generation = [&] {
-    std::lock_guard lock(mutex_);
-    return running_generation_;
-  }();
   int64_t frames_done = 0;
   // Free run's first exposure starts a moment after AcquisitionStart: its
   // edges are announced to the I/O lines before they happen, as for every
@@ -776,7 +771,7 @@ void AcquisitionEngine::acquire() {
   }
   // The wanted frames are done: the acquisition ends by itself.
   std::lock_guard lock(mutex_);
-  if (generation_ == generation) want_acquisition_ = false;
+  if (generation_ == running_generation_) want_acquisition_ = false;
 }
 
 void AcquisitionEngine::queue_readout(ReadoutJob job) {

@@ -105,7 +105,10 @@ class AcquisitionEngine {
 
   void run();
   void acquire();
-  // The acquisition the thread runs was neither stopped nor replaced by a new start.
+  // The acquisition the thread runs was stopped or replaced by a new start
+  // (or the engine shuts down); the caller holds mutex_.
+  bool stopped_locked() const;
+  // The same, negated, taking mutex_.
   bool still_wanted() const;
   bool wait_until(int64_t camera_ns);  // false when stopped
   bool wait_for_acquisition_trigger(const AcquisitionSettings& settings);
@@ -176,7 +179,7 @@ class AcquisitionEngine {
   bool shutdown_ = false;
   bool want_acquisition_ = false;  // set by AcquisitionStart, cleared by Stop or when the frames are done
   uint64_t generation_ = 0;         // bumped by every AcquisitionStart
-  uint64_t running_generation_ = 0; // the generation the thread's acquisition belongs to
+  uint64_t running_generation_ = 0; // the generation the thread's acquisition belongs to (set by that thread)
   std::atomic<bool> active_{false}; // the thread is inside an acquisition
   bool waiting_for_frame_trigger_ = false;
   bool waiting_for_acquisition_trigger_ = false;
