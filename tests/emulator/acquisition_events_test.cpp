@@ -21,36 +21,6 @@ namespace {
 namespace bs = device::bootstrap;
 using namespace std::chrono_literals;
 
-// A UDP socket on 127.0.0.1 that receives what the camera sends to it.
-class HostSocket {
- public:
-  HostSocket() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(kLoopback);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
-  ~HostSocket() { ::close(fd_); }
-  uint16_t port() const { return port_; }
-  std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout) {
-    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::vector<uint8_t> buffer(9000);
-    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (n < 0) return std::nullopt;
-    buffer.resize(static_cast<size_t>(n));
-    return buffer;
-  }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-};
-
 class EmulatedCamera : public ::testing::Test {
  protected:
   void SetUp() override {

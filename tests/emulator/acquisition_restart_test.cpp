@@ -2,13 +2,12 @@
 // point: what a stop, a reconfiguration and a new start do to a frame the
 // thread had already latched.
 #include <gtest/gtest.h>
-#include <poll.h>
 
 #include <asio.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "acquisition/acquisition_engine.hpp"
@@ -18,8 +17,8 @@
 #include "camemu/stream/stream_clock.hpp"
 #include "clock/camera_clock.hpp"
 #include "device/camera_device.hpp"
-#include "device/feature_declaration.hpp"
-#include "server/camera_emulator.hpp"
+#include "server/emulator_options.hpp"
+#include "test_support.hpp"
 
 namespace camemu::acquisition {
 namespace {
@@ -57,44 +56,30 @@ class Gate {
   bool armed_ = false, entered_ = false, released_ = false;
 };
 
-// The widths in the image leaders that reach a UDP socket on 127.0.0.1.
-class LeaderReceiver {
- public:
-  LeaderReceiver() : socket_(io_, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0)) {
-    socket_.set_option(asio::socket_base::receive_buffer_size(8 << 20));
+// The widths in the image leaders that reach `host`, up to `count` of them.
+std::vector<uint32_t> leader_widths(test::HostSocket& host, std::size_t count, std::chrono::milliseconds limit) {
+  std::vector<uint32_t> widths;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (widths.size() < count && std::chrono::steady_clock::now() < deadline) {
+    const auto datagram = host.receive(100ms);
+    if (!datagram) continue;
+    const auto packet = stream::gvsp::decode_packet(*datagram);
+    if (!packet || packet->header.format != stream::gvsp::PacketFormat::leader) continue;
+    if (const auto leader = stream::gvsp::decode_image_leader(packet->body)) widths.push_back(leader->size_x);
   }
-  asio::ip::udp::endpoint endpoint() const { return socket_.local_endpoint(); }
-  std::vector<uint32_t> leader_widths(std::size_t count, std::chrono::milliseconds limit) {
-    std::vector<uint32_t> widths;
-    std::vector<uint8_t> buffer(70000);
-    pollfd descriptor{socket_.native_handle(), POLLIN, 0};
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (widths.size() < count && std::chrono::steady_clock::now() < deadline &&
-           ::poll(&descriptor, 1, 100) >= 0) {
-      if (!(descriptor.revents & POLLIN)) continue;
-      const std::size_t length = socket_.receive(asio::buffer(buffer));
-      const auto packet = stream::gvsp::decode_packet(std::span<const uint8_t>(buffer.data(), length));
-      if (!packet || packet->header.format != stream::gvsp::PacketFormat::leader) continue;
-      if (const auto leader = stream::gvsp::decode_image_leader(packet->body)) widths.push_back(leader->size_x);
-    }
-    return widths;
-  }
-
- private:
-  asio::io_context io_;
-  asio::ip::udp::socket socket_;
-};
+  return widths;
+}
 
 TEST(AcquisitionRestart, AFrameLatchedBeforeAStopIsNotSentInTheNextAcquisition) {
   const nlohmann::json config = server::default_configuration();
-  device::CameraDevice device(device::FeatureCatalog::embedded(),
-                              server::make_identity(config.at("camera"), "40095137", 0x7F000001));
+  const auto camera = test::make_device();
+  device::CameraDevice& device = *camera;
   emulator::CameraClock clock;
   stream::ClockAdapter<emulator::CameraClock> stream_clock(clock);
   stream::GvspStreamer streamer(stream_clock);
   SensorImageSource images(config.at("sensor"),
                            nlohmann::json{{"type", "flat"}, {"irradiance_uW_cm2", 1.0}, {"wavelength_nm", 545.0}}, 1,
-                           40095137);
+                           static_cast<uint32_t>(std::stoul(test::kTestSerial)));
   Gate exposure_announced;
   EngineHooks hooks;
   hooks.exposure_active = [&](bool on, int64_t) {
@@ -102,8 +87,8 @@ TEST(AcquisitionRestart, AFrameLatchedBeforeAStopIsNotSentInTheNextAcquisition) 
   };
   AcquisitionEngine engine(device, clock, images, streamer, config.at("camera"), std::move(hooks));
   engine.attach_features();
-  LeaderReceiver host;
-  streamer.set_destination(host.endpoint());
+  test::HostSocket host;
+  streamer.set_destination(asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), host.port()));
   ASSERT_EQ(device.set("Width", int64_t{256}), gvcp::Status::Success);
   ASSERT_EQ(device.set("Height", int64_t{64}), gvcp::Status::Success);
 
@@ -118,7 +103,7 @@ TEST(AcquisitionRestart, AFrameLatchedBeforeAStopIsNotSentInTheNextAcquisition) 
   ASSERT_EQ(device.set("AcquisitionStart", int64_t{1}), gvcp::Status::Success);
   exposure_announced.release();
 
-  const auto widths = host.leader_widths(3, 5000ms);
+  const auto widths = leader_widths(host, 3, 5000ms);
   ASSERT_EQ(device.set("AcquisitionStop", int64_t{1}), gvcp::Status::Success);
   ASSERT_EQ(widths.size(), 3u);
   for (const uint32_t width : widths) EXPECT_EQ(width, 128u) << "a frame latched before the stop was sent";

@@ -26,16 +26,51 @@ std::unique_ptr<device::CameraDevice> make_device(const std::string& serial) {
   return device;
 }
 
-// ---------------------------------------------------------------- GvcpClient
+// ---------------------------------------------------------------- HostSocket
 
-GvcpClient::GvcpClient(uint16_t server_port, uint32_t server_ip) : server_ip_(server_ip), server_port_(server_port) {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error("socket() failed");
+namespace {
+
+// A UDP socket bound to 127.0.0.1 on a port the kernel picks.
+int bound_loopback_udp_socket() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
   sockaddr_in local{};
   local.sin_family = AF_INET;
   local.sin_addr.s_addr = htonl(kLoopback);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) throw std::runtime_error("bind() failed");
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    ::close(fd);
+    throw std::runtime_error("bind() failed");
+  }
+  return fd;
 }
+
+}  // namespace
+
+HostSocket::HostSocket() : fd_(bound_loopback_udp_socket()) {
+  sockaddr_in address{};
+  socklen_t length = sizeof address;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+}
+
+HostSocket::~HostSocket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::vector<uint8_t>> HostSocket::receive(std::chrono::milliseconds timeout) {
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::vector<uint8_t> buffer(9000);
+  const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+  if (n < 0) return std::nullopt;
+  buffer.resize(static_cast<size_t>(n));
+  return buffer;
+}
+
+// ---------------------------------------------------------------- GvcpClient
+
+GvcpClient::GvcpClient(uint16_t server_port, uint32_t server_ip)
+    : fd_(bound_loopback_udp_socket()), server_ip_(server_ip), server_port_(server_port) {}
 
 GvcpClient::~GvcpClient() {
   if (fd_ >= 0) ::close(fd_);

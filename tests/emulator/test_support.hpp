@@ -62,6 +62,23 @@ class GvcpClient {
   uint16_t request_id_ = 0;
 };
 
+// A UDP socket on 127.0.0.1:<any> that receives what the camera sends to it
+// (stream or message channel).
+class HostSocket {
+ public:
+  HostSocket();
+  ~HostSocket();
+  HostSocket(const HostSocket&) = delete;
+  HostSocket& operator=(const HostSocket&) = delete;
+  uint16_t port() const { return port_; }
+  // The next datagram, or nullopt when nothing arrives within `timeout`.
+  std::optional<std::vector<uint8_t>> receive(std::chrono::milliseconds timeout);
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
 // Payload builders for commands sent by tests.
 std::vector<uint8_t> u32_payload(std::initializer_list<uint32_t> words);
 
